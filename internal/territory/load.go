@@ -27,7 +27,7 @@ type Ref struct {
 	epciIdx   map[string]int32
 	epts      []EPT
 	eptOf     map[string]int32 // commune code → index in epts
-	deps      []Departement // in code order
+	deps      []Departement    // in code order
 	depIdx    map[string]int32
 	depEPCIs  [][]int32 // per département: EPCIs with a member in it, by name
 	depByName [][]int32 // per département: communes by name

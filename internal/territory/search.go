@@ -125,7 +125,7 @@ type index struct {
 	offsets  []int32  // postings of words[i]: postings[offsets[i]:offsets[i+1]]
 	postings []int32  // entry numbers, ascending within a word
 
-	communeEntry, epciEntry, depEntry []int32 // entry number of each commune, EPCI, département
+	communeEntry, epciEntry, depEntry []int32  // entry number of each commune, EPCI, département
 	depContext                        []string // "Gironde (33)", by département index
 }
 

@@ -42,9 +42,9 @@ type EPT struct {
 
 // Departement is a département of metropolitan France or a DROM.
 type Departement struct {
-	Code       string // "01" … "19", "2A", "2B", "21" … "95", "971" … "974", "976"
-	Name       string // without its article: "Nord", "Gironde", "La Réunion"
-	Region     string // région code
+	Code       string   // "01" … "19", "2A", "2B", "21" … "95", "971" … "974", "976"
+	Name       string   // without its article: "Nord", "Gironde", "La Réunion"
+	Region     string   // région code
 	Communes   []string // its current communes' codes, sorted
 	Population int      // sum of its communes' population municipale
 	// TNCC is INSEE's "type de nom en clair", which tells the article the

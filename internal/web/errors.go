@@ -1,0 +1,100 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"ctg/internal/app"
+)
+
+// statusFor is the one place where the error vocabulary meets HTTP.
+func statusFor(code string) int {
+	switch code {
+	case app.EInvalid:
+		return http.StatusUnprocessableEntity
+	case app.ENotFound:
+		return http.StatusNotFound
+	case app.EConflict:
+		return http.StatusConflict
+	case app.EForbidden:
+		return http.StatusForbidden
+	case app.EUnauthenticated:
+		return http.StatusUnauthorized
+	case app.EPreconditionFailed:
+		return http.StatusPreconditionFailed
+	case app.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case app.ETooManyRequests:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the JSON shape of every API error.
+type errorBody struct {
+	Error struct {
+		Code    string            `json:"code"`
+		Message string            `json:"message"`
+		Fields  map[string]string `json:"fields,omitempty"`
+	} `json:"error"`
+}
+
+// logIfInternal logs errors that are not meant for users, once, and
+// reports whether err was one.
+func (s *Server) logIfInternal(r *http.Request, err error) bool {
+	if app.ErrorCode(err) != app.EInternal {
+		return false
+	}
+	if errors.Is(err, context.Canceled) {
+		return true
+	}
+	s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()), "err", err)
+	return true
+}
+
+// apiError writes err as the JSON error body with its status.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logIfInternal(r, err)
+	code := app.ErrorCode(err)
+	var b errorBody
+	b.Error.Code = code
+	b.Error.Message = app.ErrorMessage(err)
+	b.Error.Fields = app.ErrorFields(err)
+	writeJSON(w, statusFor(code), b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		slog.Debug("write json", "err", err)
+	}
+}
+
+// pageError renders err as an HTML page with its status.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logIfInternal(r, err)
+	code := app.ErrorCode(err)
+	status := statusFor(code)
+	if code == app.EUnauthenticated {
+		http.Redirect(w, r, "/connexion?suite="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	title := map[int]string{
+		http.StatusNotFound:            "Page introuvable",
+		http.StatusForbidden:           "Action non autorisée",
+		http.StatusConflict:            "Action impossible",
+		http.StatusUnprocessableEntity: "Informations à corriger",
+		http.StatusTooManyRequests:     "Trop de tentatives",
+		http.StatusPreconditionFailed:  "Modification concurrente",
+	}[status]
+	if title == "" {
+		title = "Erreur"
+	}
+	s.renderStatus(w, r, status, "error", title, "", map[string]any{"Message": app.ErrorMessage(err), "Status": status})
+}

@@ -1,0 +1,270 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"math"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"ctg/internal/account"
+	"ctg/internal/convention"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// page is what the layout renders; Data is the page's own.
+type page struct {
+	Title  string
+	Nav    string
+	User   *account.User
+	Demo   bool
+	Flash  string
+	Charts bool
+	Data   any
+}
+
+type templates struct {
+	pages map[string]*template.Template
+}
+
+var paris = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		return loc
+	}
+	return time.UTC
+}()
+
+func todayOf(t time.Time) string { return t.In(paris).Format(convention.DateLayout) }
+
+// groupDigits writes n with a no-break space between thousands: 1 690 493.
+func groupDigits(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune('\u00a0')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+func toInt64(v any) int64 {
+	switch n := v.(type) {
+	case int:
+		return int64(n)
+	case int64:
+		return n
+	case int32:
+		return int64(n)
+	case float64:
+		return int64(math.Round(n))
+	}
+	return 0
+}
+
+// frDecimal writes f with d decimals and a decimal comma.
+func frDecimal(f float64, d int) string {
+	s := strconv.FormatFloat(f, 'f', d, 64)
+	ip, fp, _ := strings.Cut(s, ".")
+	n, _ := strconv.ParseInt(ip, 10, 64)
+	out := groupDigits(n)
+	if strings.HasPrefix(ip, "-") && n == 0 {
+		out = "-" + out
+	}
+	if fp != "" {
+		out += "," + fp
+	}
+	return out
+}
+
+var funcs = template.FuncMap{
+	"num": func(v any) string { return groupDigits(toInt64(v)) },
+	"pct": func(f float64) string { return frDecimal(f*100, 1) + "\u00a0%" },
+	"euros": func(cents any) string {
+		return groupDigits(toInt64(cents)/100) + "\u00a0€"
+	},
+	"date": func(s string) string {
+		t, ok := convention.ParseDate(s)
+		if !ok {
+			return s
+		}
+		return t.Format("02/01/2006")
+	},
+	"datetime":     func(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") },
+	"isoTime":      func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"kindLabel":    convention.KindLabel,
+	"kindShort":    convention.KindShort,
+	"statusLabel":  convention.StatusLabel,
+	"roleLabel":    account.RoleLabel,
+	"orgKindLabel": account.OrgKindLabel,
+	"plural": func(n any, one, many string) string {
+		if toInt64(n) > 1 {
+			return many
+		}
+		return one
+	},
+	"json": func(v any) (template.JS, error) {
+		b, err := json.Marshal(v)
+		return template.JS(b), err
+	},
+	"jsonText": func(v any) (string, error) {
+		b, err := json.Marshal(v)
+		return string(b), err
+	},
+	"contains": func(list []string, s string) bool {
+		for _, x := range list {
+			if x == s {
+				return true
+			}
+		}
+		return false
+	},
+	"add": func(a, b int) int { return a + b },
+	"share": func(part, whole any) float64 {
+		w := toInt64(whole)
+		if w == 0 {
+			return 0
+		}
+		return float64(toInt64(part)) / float64(w)
+	},
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd arguments")
+		}
+		m := map[string]any{}
+		for i := 0; i < len(kv); i += 2 {
+			m[fmt.Sprint(kv[i])] = kv[i+1]
+		}
+		return m, nil
+	},
+	"kinds":    func() any { return convention.Kinds },
+	"statuses": func() any { return convention.Statuses },
+	"orgKinds": func() any { return account.OrgKinds },
+	"roles":    func() any { return account.RoleLabels },
+}
+
+func parseTemplates() (*templates, error) {
+	base := template.New("").Funcs(funcs)
+	partials, _ := fs.Glob(templateFS, "templates/partials/*.html")
+	files := append([]string{"templates/layout.html"}, partials...)
+	base, err := base.ParseFS(templateFS, files...)
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	pages, _ := fs.Glob(templateFS, "templates/*.html")
+	t := &templates{pages: map[string]*template.Template{}}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" {
+			continue
+		}
+		c, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.ParseFS(templateFS, p); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		t.pages[name] = c
+	}
+	return t, nil
+}
+
+// render writes the page with status 200.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title, nav string, data any) error {
+	return s.renderStatus(w, r, http.StatusOK, name, title, nav, data)
+}
+
+func (s *Server) newPage(r *http.Request, title, nav string, data any) page {
+	p := page{Title: title, Nav: nav, User: account.UserFrom(r.Context()), Demo: s.demo, Data: data}
+	if c, err := r.Cookie("ctg_flash"); err == nil {
+		p.Flash = flashText(c.Value)
+	}
+	return p
+}
+
+// renderStatus renders the named template into a buffer first, so that a
+// template error becomes a clean 500 instead of half a page.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name, title, nav string, data any) error {
+	t, ok := s.tmpl.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no template %q", name)
+	}
+	p := s.newPage(r, title, nav, data)
+	if cd, ok := data.(interface{ HasCharts() bool }); ok {
+		p.Charts = cd.HasCharts()
+	}
+	if p.Flash != "" {
+		http.SetCookie(w, &http.Cookie{Name: "ctg_flash", Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	}
+	var buf bytes.Buffer
+	tmpl := "layout"
+	if r.Header.Get("HX-Request") == "true" && t.Lookup("fragment") != nil && r.Header.Get("HX-Boosted") != "true" {
+		tmpl = "fragment"
+	}
+	if err := t.ExecuteTemplate(&buf, tmpl, p); err != nil {
+		s.log.Error("template", "name", name, "err", err)
+		http.Error(w, "Erreur interne lors de l'affichage de la page.", http.StatusInternalServerError)
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+	return nil
+}
+
+// renderFragment renders a named template of a page alone (htmx updates).
+func (s *Server) renderFragment(w http.ResponseWriter, r *http.Request, name, tmpl string, data any) error {
+	t, ok := s.tmpl.pages[name]
+	if !ok {
+		return fmt.Errorf("web: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, tmpl, s.newPage(r, "", "", data)); err != nil {
+		return fmt.Errorf("web: fragment %s/%s: %w", name, tmpl, err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = buf.WriteTo(w)
+	return nil
+}
+
+// Flash messages travel in a short-lived cookie holding one of these keys,
+// never free text, so that a crafted cookie cannot inject content.
+var flashes = map[string]string{
+	"created":   "La convention a été créée.",
+	"updated":   "Les modifications ont été enregistrées.",
+	"status":    "Le statut de la convention a été mis à jour.",
+	"password":  "Votre mot de passe a été changé.",
+	"org":       "L'organisation a été créée.",
+	"user":      "Le compte a été créé.",
+	"signedout": "Vous êtes déconnecté.",
+	"nochange":  "Aucune modification à enregistrer.",
+}
+
+func flashText(key string) string { return flashes[key] }
+
+func (s *Server) redirectFlash(w http.ResponseWriter, r *http.Request, to, key string) error {
+	http.SetCookie(w, &http.Cookie{Name: "ctg_flash", Value: key, Path: "/", MaxAge: 60, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"io/fs"
+	"net/http"
+)
+
+// Handler returns the whole application: every route is listed here.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", cacheStatic(http.StripPrefix("/static/", http.FileServerFS(static))))
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("GET /healthz", s.healthz)
+
+	// Pages without sign-in.
+	mux.Handle("GET /connexion", s.public(s.signInPage))
+	mux.Handle("POST /connexion", s.public(s.signIn))
+	mux.Handle("POST /deconnexion", s.public(s.signOut))
+	mux.Handle("GET /a-propos", s.public(s.aboutPage))
+
+	// Pages.
+	mux.Handle("GET /{$}", s.page(s.dashboardPage))
+	mux.Handle("GET /territoires", s.page(s.territoriesPage))
+	mux.Handle("GET /territoires/suggestions", s.page(s.territorySuggestions))
+	mux.Handle("GET /communes/{code}", s.page(s.communePage))
+	mux.Handle("GET /epcis/{siren}", s.page(s.epciPage))
+	mux.Handle("GET /departements/{code}", s.page(s.departementPage))
+	mux.Handle("GET /france", s.page(s.francePage))
+	mux.Handle("GET /conventions", s.page(s.conventionsPage))
+	mux.Handle("GET /conventions/nouvelle", s.page(s.conventionNewPage))
+	mux.Handle("POST /conventions/nouvelle", s.page(s.conventionCreate))
+	mux.Handle("POST /conventions/perimetre", s.page(s.perimeterPreview))
+	mux.Handle("GET /conventions/{id}", s.page(s.conventionPage))
+	mux.Handle("GET /conventions/{id}/modifier", s.page(s.conventionEditPage))
+	mux.Handle("POST /conventions/{id}/modifier", s.page(s.conventionUpdate))
+	mux.Handle("POST /conventions/{id}/statut", s.page(s.conventionStatus))
+	mux.Handle("GET /conventions/{id}/historique", s.page(s.conventionHistoryPage))
+	mux.Handle("GET /compte", s.page(s.accountPage))
+	mux.Handle("POST /compte/mot-de-passe", s.page(s.changePassword))
+	mux.Handle("GET /admin", s.page(s.adminPage))
+	mux.Handle("POST /admin/organisations", s.page(s.adminCreateOrganisation))
+	mux.Handle("POST /admin/utilisateurs", s.page(s.adminCreateUser))
+
+	// JSON API.
+	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(serveOpenAPI))
+	mux.Handle("GET /api/v1/me", s.api(s.apiMe))
+	mux.Handle("GET /api/v1/communes/{code}", s.api(s.apiCommune))
+	mux.Handle("GET /api/v1/epcis/{siren}", s.api(s.apiEPCI))
+	mux.Handle("GET /api/v1/departements/{code}", s.api(s.apiDepartement))
+	mux.Handle("GET /api/v1/territories", s.api(s.apiTerritories))
+	mux.Handle("GET /api/v1/organisations", s.api(s.apiOrganisations))
+	mux.Handle("POST /api/v1/organisations", s.api(s.apiCreateOrganisation))
+	mux.Handle("GET /api/v1/organisations/{id}", s.api(s.apiOrganisation))
+	mux.Handle("GET /api/v1/conventions", s.api(s.apiConventions))
+	mux.Handle("POST /api/v1/conventions", s.api(s.apiCreateConvention))
+	mux.Handle("GET /api/v1/conventions/{id}", s.api(s.apiConvention))
+	mux.Handle("PATCH /api/v1/conventions/{id}", s.api(s.apiPatchConvention))
+	mux.Handle("POST /api/v1/conventions/{id}/status", s.api(s.apiConventionStatus))
+	mux.Handle("GET /api/v1/conventions/{id}/history", s.api(s.apiConventionHistory))
+	mux.Handle("GET /api/v1/coverage", s.api(s.apiCoverage))
+	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
+
+	mux.Handle("/", s.public(func(w http.ResponseWriter, r *http.Request) error { return errNoPage }))
+
+	var h http.Handler = mux
+	h = s.authenticate(h)
+	h = crossOrigin(h)
+	h = limitBodies(1<<20, h)
+	h = securityHeaders(h)
+	h = s.logRequests(h)
+	return h
+}
+
+func cacheStatic(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.Ready(r.Context()); err != nil {
+		s.log.Warn("health check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "indisponible"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

@@ -1,0 +1,117 @@
+// Package web serves ctg over HTTP: the French pages under / and the JSON
+// API under /api/v1, over the same domain and store.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"ctg/internal/account"
+	"ctg/internal/store"
+	"ctg/internal/territory"
+)
+
+// Config is what the server needs from the outside.
+type Config struct {
+	DB  *store.DB
+	Ref *territory.Ref
+	Log *slog.Logger
+	// Demo shows the banner saying the data are fictitious.
+	Demo bool
+	// SecureCookies sets the Secure flag on cookies (behind HTTPS).
+	SecureCookies bool
+	// SessionTTL is how long a session lasts; 12 hours when zero.
+	SessionTTL time.Duration
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Server holds what handlers share. It keeps no state that a second server
+// would need: sessions, throttling and history are in the database.
+type Server struct {
+	db     *store.DB
+	ref    *territory.Ref
+	log    *slog.Logger
+	demo   bool
+	secure bool
+	ttl    time.Duration
+	now    func() time.Time
+	tmpl   *templates
+}
+
+// New builds a Server and parses every template; a template error stops here.
+func New(cfg Config) (*Server, error) {
+	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.ttl == 0 {
+		s.ttl = 12 * time.Hour
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	t, err := parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.tmpl = t
+	return s, nil
+}
+
+// handler is what every route is written as: it returns an error that one
+// place turns into a page or a JSON body.
+type handler func(w http.ResponseWriter, r *http.Request) error
+
+// page adapts a handler of an HTML page: it needs a signed-in user.
+func (s *Server) page(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if account.UserFrom(r.Context()) == nil {
+			http.Redirect(w, r, "/connexion?suite="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if err := h(w, r); err != nil {
+			s.pageError(w, r, err)
+		}
+	})
+}
+
+// public adapts a handler of a page that needs no sign-in.
+func (s *Server) public(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.pageError(w, r, err)
+		}
+	})
+}
+
+// api adapts a handler of the JSON API: it needs a user, from a bearer
+// token or the session cookie.
+func (s *Server) api(h handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if account.UserFrom(r.Context()) == nil {
+			s.apiError(w, r, errUnauthenticated)
+			return
+		}
+		if err := h(w, r); err != nil {
+			s.apiError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) today() string {
+	t := s.now()
+	if s.db != nil && s.db.Now != nil {
+		t = s.db.Now()
+	}
+	return todayOf(t)
+}
+
+// Ready reports whether the database answers.
+func (s *Server) Ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	return s.db.Ping(ctx)
+}

@@ -18,20 +18,23 @@
   };
 
   // formatter returns a function that writes a value the French way:
-  // "22 246 000 €", "65,8 %", "1 234,5".
+  // "22 246 000 €", "65,8 %", "1 234,5". Intl's narrow no-break space
+  // (U+202F) becomes a plain no-break space: ECharts mismeasures the former
+  // and clips axis labels.
   function formatter(kind) {
     var f = formats[kind] || formats.number;
     return function (v) {
       if (Array.isArray(v)) v = v[v.length - 1];
       if (v === null || v === undefined || v === "" || v === "-" || isNaN(v)) return "–";
-      var s = f.format(Number(v));
-      return kind === "percent" ? s + "\u202f%" : s;
+      var s = f.format(Number(v)).replace(/\u202f/g, "\u00a0");
+      return kind === "percent" ? s + "\u00a0%" : s;
     };
   }
 
   // ---------- Charts ----------
 
-  var palette = ["#0b5d6e", "#d08c00", "#2f6fb3", "#7a4fb0", "#3f8f4f", "#b5475d", "#6b7785", "#35a3b5"];
+  // Each colour has at least 3:1 contrast with the page and with white.
+  var palette = ["#0b5d6e", "#b07800", "#2f6fb3", "#7a4fb0", "#3f8f4f", "#b5475d", "#6b7785", "#2b8797"];
   var themeRegistered = false;
   var charts = [];
 
@@ -55,7 +58,10 @@
       title: { textStyle: { color: "#1d262d", fontWeight: 600 } },
       legend: { textStyle: { color: "#1d262d" } },
       categoryAxis: { axisLine: { lineStyle: { color: "#7d8a95" } }, axisLabel: { color: "#4f5b66" }, axisTick: { show: false } },
-      valueAxis: { axisLabel: { color: "#4f5b66" }, splitLine: { lineStyle: { color: "#e3e8eb" } } }
+      valueAxis: { axisLabel: { color: "#4f5b66" }, splitLine: { lineStyle: { color: "#e3e8eb" } } },
+      // Thin white edges keep stacked bars and pie slices apart.
+      bar: { itemStyle: { borderColor: "#fff", borderWidth: 1 } },
+      pie: { itemStyle: { borderColor: "#fff", borderWidth: 1 } }
     });
   }
 

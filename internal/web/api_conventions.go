@@ -191,3 +191,5 @@ func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, cv)
 	return nil
 }
+
+var storeFilterAll = store.Filter{Sort: "title"}

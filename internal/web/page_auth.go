@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"ctg/internal/account"
+	"ctg/internal/app"
+)
+
+type signInData struct {
+	Email string
+	Next  string
+	Error string
+}
+
+// nextTarget keeps a post-sign-in redirect on this site.
+func nextTarget(s string) string {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return "/"
+	}
+	if u, err := url.Parse(s); err != nil || u.Host != "" {
+		return "/"
+	}
+	return s
+}
+
+func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
+	next := nextTarget(r.URL.Query().Get("suite"))
+	if account.UserFrom(r.Context()) != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, "signin", "Connexion", "login", signInData{Next: next})
+}
+
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+	}
+	d := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: nextTarget(r.PostFormValue("suite"))}
+	if d.Email == "" || r.PostFormValue("password") == "" {
+		d.Error = "Saisissez votre adresse électronique et votre mot de passe."
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "signin", "Connexion", "login", d)
+	}
+	_, secret, err := s.db.SignIn(r.Context(), d.Email, r.PostFormValue("password"), s.ttl)
+	if err != nil {
+		code := app.ErrorCode(err)
+		if code != app.EUnauthenticated && code != app.ETooManyRequests {
+			return err
+		}
+		d.Error = app.ErrorMessage(err)
+		return s.renderStatus(w, r, statusFor(code), "signin", "Connexion", "login", d)
+	}
+	s.setSession(w, secret)
+	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.db.SignOut(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	s.clearSession(w)
+	return s.redirectFlash(w, r, "/connexion", "signedout")
+}

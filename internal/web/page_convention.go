@@ -1,0 +1,186 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"ctg/internal/account"
+	"ctg/internal/app"
+	"ctg/internal/convention"
+	"ctg/internal/territory"
+)
+
+type stepView struct {
+	Code, Label, Date string
+	State             string // done, current, todo
+}
+
+type perimeterEPCI struct {
+	territory.EPCI
+	Included int
+	Excluded []territory.Commune
+}
+
+type conventionData struct {
+	C          *convention.Convention
+	CAFName    string
+	Parties    []account.Organisation
+	Steps      []stepView
+	Next       *stepView
+	EPCIs      []perimeterEPCI
+	Singles    []territory.Commune
+	Communes   []territory.Commune
+	Renews     *convention.Convention
+	RenewedBy  *convention.Convention
+	History    []convention.Entry
+	CanEdit    bool
+	StatusErr  string
+	StatusDate string
+	Today      string
+	Labels     map[string]string
+}
+
+func (s *Server) conventionData(r *http.Request, id string) (*conventionData, error) {
+	u := currentUser(r)
+	c, err := s.db.Convention(r.Context(), u, id)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.cafNames(r)
+	if err != nil {
+		return nil, err
+	}
+	d := &conventionData{C: c, CAFName: names[c.CAF], CanEdit: convention.CheckEdit(u, c) == nil, Today: s.today(), Labels: fieldLabels}
+	for _, p := range c.Parties {
+		o, err := s.db.Organisation(r.Context(), p)
+		if err == nil {
+			d.Parties = append(d.Parties, o)
+		}
+	}
+	done := map[string]string{}
+	for _, t := range c.Timeline {
+		done[t.Status] = t.Date
+	}
+	cur := convention.StatusIndex(c.Status)
+	for i, st := range convention.Statuses {
+		v := stepView{Code: st.Code, Label: st.Label, Date: done[st.Code]}
+		switch {
+		case i < cur:
+			v.State = "done"
+		case i == cur:
+			v.State = "current"
+		default:
+			v.State = "todo"
+		}
+		if st.Code == convention.StatusEnded && v.Date == "" {
+			v.Date = c.End
+		}
+		d.Steps = append(d.Steps, v)
+		if i == cur+1 {
+			n := v
+			d.Next = &n
+		}
+	}
+	d.StatusDate = d.Today
+	excluded := map[string]bool{}
+	for _, e := range c.Perimeter.Excluded {
+		excluded[e] = true
+	}
+	for _, siren := range c.Perimeter.EPCIs {
+		if e, ok := s.ref.EPCI(siren); ok {
+			pe := perimeterEPCI{EPCI: e}
+			for _, code := range e.Communes {
+				if excluded[code] {
+					cm, _ := s.ref.Commune(code)
+					pe.Excluded = append(pe.Excluded, cm)
+				} else {
+					pe.Included++
+				}
+			}
+			d.EPCIs = append(d.EPCIs, pe)
+		}
+	}
+	for _, code := range c.Perimeter.Communes {
+		if cm, ok := s.ref.Commune(code); ok {
+			d.Singles = append(d.Singles, cm)
+		}
+	}
+	for _, code := range c.Communes {
+		if cm, ok := s.ref.Commune(code); ok {
+			d.Communes = append(d.Communes, cm)
+		}
+	}
+	if c.Renews != nil {
+		d.Renews, _ = s.db.Convention(r.Context(), u, *c.Renews)
+	}
+	if c.RenewedBy != nil {
+		d.RenewedBy, _ = s.db.Convention(r.Context(), u, *c.RenewedBy)
+	}
+	d.History, err = s.db.History(r.Context(), u, id, 8)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (s *Server) conventionPage(w http.ResponseWriter, r *http.Request) error {
+	d, err := s.conventionData(r, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "convention", d.C.Title, "conventions", d)
+}
+
+func (s *Server) conventionStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+	}
+	id := r.PathValue("id")
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	date := r.PostFormValue("date")
+	_, err := s.db.SetStatus(r.Context(), currentUser(r), id, version, r.PostFormValue("status"), date)
+	if err != nil {
+		code := app.ErrorCode(err)
+		if code != app.EConflict && code != app.EInvalid && code != app.EPreconditionFailed {
+			return err
+		}
+		d, derr := s.conventionData(r, id)
+		if derr != nil {
+			return derr
+		}
+		d.StatusErr = app.ErrorMessage(err)
+		for _, m := range app.ErrorFields(err) {
+			d.StatusErr = m
+		}
+		d.StatusDate = date
+		return s.renderStatus(w, r, statusFor(code), "convention", d.C.Title, "conventions", d)
+	}
+	return s.redirectFlash(w, r, "/conventions/"+id, "status")
+}
+
+type historyData struct {
+	C       *convention.Convention
+	History []convention.Entry
+	Labels  map[string]string
+}
+
+func (s *Server) conventionHistoryPage(w http.ResponseWriter, r *http.Request) error {
+	u := currentUser(r)
+	c, err := s.db.Convention(r.Context(), u, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	h, err := s.db.History(r.Context(), u, c.ID, 2000)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "history", "Historique — "+c.Title, "conventions", historyData{C: c, History: h, Labels: fieldLabels})
+}
+
+// fieldLabels names in French the fields and actions shown in the history.
+var fieldLabels = map[string]string{
+	"kind": "Type", "title": "Intitulé", "caf": "Caf", "start": "Début", "end": "Fin", "parties": "Parties",
+	"perimeter": "Périmètre", "population": "Population", "renews": "Renouvelle", "status": "Statut",
+	"signed_on": "Signée le", "date": "Date",
+	"convention.create": "Création", "convention.update": "Modification", "convention.status": "Changement de statut",
+}

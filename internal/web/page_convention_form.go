@@ -31,10 +31,10 @@ type conventionForm struct {
 	Communes []string
 	Excluded []string
 
-	AddQ    string
-	Results []territory.Match
+	AddQ     string
+	Results  []territory.Match
 	Searched bool
-	Errors  map[string]string
+	Errors   map[string]string
 
 	// Views, filled by prepare.
 	EPCIViews  []formEPCI

@@ -73,7 +73,12 @@ func ptr(s *string) string {
 	return *s
 }
 
-// Created describes a new convention as a change from nothing.
+// Created describes a new convention as a change from nothing: every
+// field set, with no value before.
 func Created(c *Convention) map[string]Change {
-	return Diff(&Convention{}, c)
+	d := Diff(&Convention{}, c)
+	for k, ch := range d {
+		d[k] = Change{After: ch.After}
+	}
+	return d
 }

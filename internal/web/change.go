@@ -2,13 +2,21 @@ package web
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 
 	"ctg/internal/convention"
 )
 
-// formatChange writes a history value in French for the field it belongs to.
-func formatChange(field string, v any) string {
+// formatChange writes a history value in French for the field it belongs
+// to; names maps organisation and convention ids to their names.
+func formatChange(field string, v any, names map[string]string) string {
+	name := func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
 	switch x := v.(type) {
 	case nil:
 		return "—"
@@ -26,7 +34,7 @@ func formatChange(field string, v any) string {
 		if x == "" {
 			return "—"
 		}
-		return x
+		return name(x)
 	case float64:
 		return groupDigits(int64(x))
 	case []any:
@@ -35,7 +43,7 @@ func formatChange(field string, v any) string {
 		}
 		parts := make([]string, len(x))
 		for i, e := range x {
-			parts[i] = fmt.Sprint(e)
+			parts[i] = name(fmt.Sprint(e))
 		}
 		return strings.Join(parts, ", ")
 	case map[string]any:
@@ -55,3 +63,29 @@ func formatChange(field string, v any) string {
 }
 
 func init() { funcs["change"] = formatChange }
+
+// historyNames maps the ids that history entries mention to names.
+func (s *Server) historyNames(r *http.Request, entries []convention.Entry) (map[string]string, error) {
+	names, err := s.cafNames(r)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		for _, key := range []string{"renews"} {
+			ch, ok := e.Changes[key]
+			if !ok {
+				continue
+			}
+			for _, v := range []any{ch.Before, ch.After} {
+				if id, ok := v.(string); ok && id != "" {
+					if _, done := names[id]; !done {
+						if c, err := s.db.Convention(r.Context(), currentUser(r), id); err == nil {
+							names[id] = c.Title
+						}
+					}
+				}
+			}
+		}
+	}
+	return names, nil
+}

@@ -13,7 +13,7 @@ import (
 // vendorLib is one front-end library shipped in static/vendor.
 type vendorLib struct {
 	Package, Version, Licence, File string
-	Name, Role, Home, LicenceURL     string
+	Name, Role, Home, LicenceURL    string
 }
 
 // vendorInfo describes, in French, what each vendored package is for; the

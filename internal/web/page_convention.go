@@ -38,6 +38,7 @@ type conventionData struct {
 	StatusDate string
 	Today      string
 	Labels     map[string]string
+	Names      map[string]string
 }
 
 func (s *Server) conventionData(r *http.Request, id string) (*conventionData, error) {
@@ -120,6 +121,9 @@ func (s *Server) conventionData(r *http.Request, id string) (*conventionData, er
 	if err != nil {
 		return nil, err
 	}
+	if d.Names, err = s.historyNames(r, d.History); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -162,6 +166,7 @@ type historyData struct {
 	C       *convention.Convention
 	History []convention.Entry
 	Labels  map[string]string
+	Names   map[string]string
 }
 
 func (s *Server) conventionHistoryPage(w http.ResponseWriter, r *http.Request) error {
@@ -174,7 +179,11 @@ func (s *Server) conventionHistoryPage(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "history", "Historique — "+c.Title, "conventions", historyData{C: c, History: h, Labels: fieldLabels})
+	names, err := s.historyNames(r, h)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, "history", "Historique — "+c.Title, "conventions", historyData{C: c, History: h, Labels: fieldLabels, Names: names})
 }
 
 // fieldLabels names in French the fields and actions shown in the history.

@@ -174,7 +174,7 @@ func (db *DB) SignIn(ctx context.Context, email, password string, ttl time.Durat
 	}
 	th := account.Decide(att.Failures, time.Unix(att.Last, 0), now)
 	if th.Locked {
-		mins := int(th.Until.Sub(now).Minutes()) + 1
+		mins := int((th.Until.Sub(now) + time.Minute - 1) / time.Minute) // rounded up
 		return nil, "", app.Errorf(app.ETooManyRequests, "Trop de tentatives de connexion échouées pour ce compte. Réessayez dans %d minute%s.", mins, plural(mins))
 	}
 	if th.Delay > 0 {

@@ -248,6 +248,19 @@ func (s *Server) conventionNewPage(w http.ResponseWriter, r *http.Request) error
 	if org := currentUser(r).OrgID; !strings.HasPrefix(org, "caf-") {
 		f.Parties = []string{org}
 	}
+	// Renewing starts from the convention renewed: its perimeter, parties
+	// and CAF, as a CTG (the usual successor of a CEJ).
+	if f.Renews != "" {
+		if old, err := s.db.Convention(r.Context(), currentUser(r), f.Renews); err == nil {
+			f.CAF, f.Parties = old.CAF, old.Parties
+			f.EPCIs, f.Communes, f.Excluded = old.Perimeter.EPCIs, old.Perimeter.Communes, old.Perimeter.Excluded
+			if t, ok := convention.ParseDate(old.End); ok {
+				f.Start = t.AddDate(0, 0, 1).Format(convention.DateLayout)
+			}
+		} else {
+			f.Renews = ""
+		}
+	}
 	if err := s.prepare(r, f); err != nil {
 		return err
 	}

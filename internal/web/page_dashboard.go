@@ -27,7 +27,10 @@ type dashboardData struct {
 	StatusChart map[string]any
 	Kinds       []kindRow
 	Today       string
+	Deps        []depOption
 }
+
+type depOption struct{ Code, Name string }
 
 type kindRow struct {
 	Code, Label string
@@ -65,6 +68,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data := dashboardData{Departement: dep, DepName: d.Name, Coverage: cv, Today: today}
+	for _, x := range s.ref.Departements() {
+		data.Deps = append(data.Deps, depOption{x.Code, x.Name})
+	}
 	if c, ok := s.ref.CAF(dep); ok {
 		data.CAFName = c.Name
 	}

@@ -59,7 +59,7 @@ func Run(ctx context.Context, args []string, env Env, stdio IO) int {
 		fmt.Fprintln(stdio.Stderr, "ctg : "+ue.msg)
 	case errors.Is(err, flag.ErrHelp):
 		return 0
-	case app.ErrorCode(err) != app.EInternal:
+	case errors.As(err, new(*app.Error)): // a message meant for a person, whatever its code
 		msg := app.ErrorMessage(err)
 		for k, v := range app.ErrorFields(err) {
 			msg += " " + k + " : " + v

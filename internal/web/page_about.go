@@ -23,7 +23,7 @@ var vendorInfo = map[string]struct{ Name, Role, Home, Licence string }{
 	"@picocss/pico": {"Pico CSS", "feuille de style de base, sur laquelle s'appuie l'apparence de ctg", "https://picocss.com", "pico/LICENSE.md"},
 	"htmx.org":      {"htmx", "mises à jour partielles des pages, comme les suggestions de recherche", "https://htmx.org", "htmx.org/LICENSE"},
 	"echarts":       {"Apache ECharts", "graphiques, toujours accompagnés d'un tableau des mêmes chiffres", "https://echarts.apache.org", "echarts/LICENSE"},
-	"axe-core":      {"axe-core", "contrôle automatique de l'accessibilité, dans les tests seulement (non servi aux visiteurs)", "https://github.com/dequelabs/axe-core", "axe-core/LICENSE"},
+	"axe-core":      {"axe-core", "contrôle automatique de l'accessibilité, dans les tests automatiques seulement : aucune page ne la charge", "https://github.com/dequelabs/axe-core", "axe-core/LICENSE"},
 }
 
 var vendorLibs = sync.OnceValue(func() []vendorLib {

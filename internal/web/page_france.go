@@ -30,11 +30,12 @@ type franceRow struct {
 type sortColumn struct {
 	Key, Label string
 	Num        bool
+	Kind       bool // a kind of convention, under the group header
 	// URL sorts by this column: ascending first for text, descending first
 	// for figures, and the other way round when already sorted by it.
 	URL string
-	// Sorted is "ascending" or "descending" when the table is sorted by
-	// this column (the value of aria-sort), "" otherwise.
+	// Sorted is the value of aria-sort: "ascending" or "descending" when
+	// the table is sorted by this column, "none" otherwise.
 	Sorted string
 }
 
@@ -55,6 +56,10 @@ type franceData struct {
 
 // HasCharts tells the layout to load ECharts.
 func (d franceData) HasCharts() bool { return d.Chart != nil }
+
+// KindCount is the number of kinds of convention, the span of the group
+// header above their columns.
+func (franceData) KindCount() int { return len(convention.Kinds) }
 
 // parseDay reads a date as the form sends it (2026-11-21) or as a person
 // writes it (21/11/2026).
@@ -145,23 +150,20 @@ func (s *Server) francePage(w http.ResponseWriter, r *http.Request) error {
 // the table sorted by it.
 func franceColumns(date, current string) []sortColumn {
 	cols := []sortColumn{
-		{Key: "code", Label: "Code"},
 		{Key: "name", Label: "Département"},
+		{Key: "code", Label: "Code"},
 		{Key: "population", Label: "Population", Num: true},
 		{Key: "communes", Label: "Communes", Num: true},
 		{Key: "covered", Label: "Part couverte", Num: true},
 	}
 	for _, k := range convention.Kinds {
-		label := k.Short
-		if k.Code == convention.KindContratDeVille {
-			label = "contrat de ville"
-		}
-		cols = append(cols, sortColumn{Key: k.Code, Label: "Population " + label, Num: true})
+		cols = append(cols, sortColumn{Key: k.Code, Label: k.Short, Num: true, Kind: true})
 	}
 	if current == "" {
 		current = "code"
 	}
 	for i, c := range cols {
+		cols[i].Sorted = "none"
 		next := c.Key
 		if c.Num {
 			next = "-" + c.Key

@@ -173,7 +173,7 @@ func (s *Server) communePage(w http.ResponseWriter, r *http.Request) error {
 	if e, ok := s.ref.EPTOf(c.Code); ok {
 		d.EPT = &e
 	}
-	cs, err := s.db.Conventions(r.Context(), currentUser(r), store.Filter{Commune: c.Code, WithCommunes: true})
+	cs, err := s.db.Conventions(r.Context(), currentUser(r), store.Filter{Commune: c.Code, WithCommunes: true, Sort: "-end"})
 	if err != nil {
 		return err
 	}
@@ -222,7 +222,7 @@ func (s *Server) epciPage(w http.ResponseWriter, r *http.Request) error {
 		return app.Errorf(app.ENotFound, "Aucune intercommunalité n'a le SIREN %s dans le référentiel 2026.", siren)
 	}
 	d := epciData{EPCI: e, KindLabel: territory.KindLabel(e.Kind), Today: s.today(), CanEdit: canEdit(r), Vintage: refdata.Vintage}
-	cs, err := s.db.Conventions(r.Context(), currentUser(r), store.Filter{Communes: e.Communes, WithCommunes: true})
+	cs, err := s.db.Conventions(r.Context(), currentUser(r), store.Filter{Communes: e.Communes, WithCommunes: true, Sort: "-end"})
 	if err != nil {
 		return err
 	}
@@ -277,9 +277,9 @@ func membersChart(members []memberRow) map[string]any {
 	return map[string]any{
 		"valueFormat": "integer",
 		"tooltip":     map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}},
-		"grid":        map[string]any{"left": 8, "right": 24, "top": 8, "bottom": 8, "containLabel": true},
+		"grid":        map[string]any{"left": 28, "right": 24, "top": 8, "bottom": 8, "containLabel": true},
 		"xAxis":       map[string]any{"type": "value"},
-		"yAxis":       map[string]any{"type": "category", "data": names, "axisLabel": map[string]any{"width": 180, "overflow": "truncate"}},
+		"yAxis":       map[string]any{"type": "category", "data": names},
 		"series": []map[string]any{{
 			"name": "Population municipale", "type": "bar", "data": values, "barMaxWidth": 22,
 		}},
@@ -308,7 +308,11 @@ func coverageRows(cv convention.Coverage) []kindCount {
 	var rows []kindCount
 	for _, k := range convention.Kinds {
 		n := cv.ByKind[k.Code]
-		rows = append(rows, kindCount{k.Code, k.Label + " (" + k.Short + ")", n, share(n.Population)})
+		label := k.Label
+		if k.Short != k.Label {
+			label += " (" + k.Short + ")"
+		}
+		rows = append(rows, kindCount{k.Code, label, n, share(n.Population)})
 	}
 	rows = append(rows,
 		kindCount{"", "Au moins une convention signée", cv.Covered, share(cv.Covered.Population)},
@@ -316,23 +320,27 @@ func coverageRows(cv convention.Coverage) []kindCount {
 	return rows
 }
 
-// coverageChart shows, per kind, the share of the population covered.
+// coverageChart shows, per kind, the share of the population covered,
+// then the share covered by any kind and the share covered by none.
 func coverageChart(rows []kindCount) map[string]any {
 	var names []string
-	var values []float64
+	var values []map[string]any
 	for i := len(rows) - 1; i >= 0; i-- {
 		r := rows[i]
-		name := r.Label
-		if r.Code != "" {
-			name = convention.KindShort(r.Code)
+		name, colour := convention.KindShort(r.Code), "#0b5d6e"
+		if r.Code == "" {
+			name, colour = "Au moins une", "#074652"
+			if i == len(rows)-1 {
+				name, colour = "Aucune", "#6b7785"
+			}
 		}
 		names = append(names, name)
-		values = append(values, round1(r.Share*100))
+		values = append(values, map[string]any{"value": round1(r.Share * 100), "itemStyle": map[string]any{"color": colour}})
 	}
 	return map[string]any{
 		"valueFormat": "percent",
 		"tooltip":     map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}},
-		"grid":        map[string]any{"left": 8, "right": 40, "top": 8, "bottom": 8, "containLabel": true},
+		"grid":        map[string]any{"left": 28, "right": 48, "top": 8, "bottom": 8, "containLabel": true},
 		"xAxis":       map[string]any{"type": "value", "max": 100},
 		"yAxis":       map[string]any{"type": "category", "data": names},
 		"series": []map[string]any{{
@@ -390,7 +398,7 @@ func (s *Server) departementPage(w http.ResponseWriter, r *http.Request) error {
 	if cv.Covered.Communes > 0 {
 		d.Chart = coverageChart(d.Rows)
 	}
-	cs, err := s.db.Conventions(r.Context(), currentUser(r), store.Filter{Departement: dep.Code})
+	cs, err := s.db.Conventions(r.Context(), currentUser(r), store.Filter{Departement: dep.Code, Sort: "-end"})
 	if err != nil {
 		return err
 	}

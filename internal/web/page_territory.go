@@ -97,18 +97,18 @@ func (s *Server) territorySuggestions(w http.ResponseWriter, r *http.Request) er
 // crumb is one step of a breadcrumb above the page's own title.
 type crumb struct{ Label, URL string }
 
-// inForce is what a commune is covered by today: the kinds of the signed
-// conventions, among those listed, whose period holds the date.
-func inForce(cs []*convention.Convention, commune, today string) []string {
+// activeOn reports whether c is signed and its period holds day: it is
+// what covers its communes that day.
+func activeOn(c *convention.Convention, day string) bool {
+	return c.Status == convention.StatusSigned && c.Start <= day && day <= c.End
+}
+
+// inForce is what a commune is covered by on day: the kinds of the
+// conventions of cs, active that day, whose perimeter holds it.
+func inForce(cs []*convention.Convention, commune, day string) []string {
 	var kinds []string
 	for _, c := range cs {
-		if c.Status != convention.StatusSigned || c.Start > today || today > c.End {
-			continue
-		}
-		if commune != "" && !slices.Contains(c.Communes, commune) {
-			continue
-		}
-		if !slices.Contains(kinds, c.Kind) {
+		if activeOn(c, day) && slices.Contains(c.Communes, commune) && !slices.Contains(kinds, c.Kind) {
 			kinds = append(kinds, c.Kind)
 		}
 	}
@@ -152,7 +152,7 @@ func (s *Server) communePage(w http.ResponseWriter, r *http.Request) error {
 	code := r.PathValue("code")
 	c, ok := s.ref.Commune(code)
 	if !ok {
-		return app.Errorf(app.ENotFound, "Aucune commune n'a le code %s dans le référentiel 2026.", code)
+		return app.Errorf(app.ENotFound, "Aucune commune n'a le code %s dans le référentiel %d.", code, refdata.Vintage)
 	}
 	if c.Code != code {
 		// A former code, a commune déléguée or a code written loosely: the
@@ -180,7 +180,7 @@ func (s *Server) communePage(w http.ResponseWriter, r *http.Request) error {
 	d.Conventions = cs
 	d.InForce = inForce(cs, c.Code, d.Today)
 	for _, cv := range cs {
-		if cv.Status == convention.StatusSigned && cv.Start <= d.Today && d.Today <= cv.End {
+		if activeOn(cv, d.Today) {
 			d.Active++
 		}
 	}
@@ -219,7 +219,7 @@ func (s *Server) epciPage(w http.ResponseWriter, r *http.Request) error {
 	siren := strings.TrimSpace(r.PathValue("siren"))
 	e, ok := s.ref.EPCI(siren)
 	if !ok {
-		return app.Errorf(app.ENotFound, "Aucune intercommunalité n'a le SIREN %s dans le référentiel 2026.", siren)
+		return app.Errorf(app.ENotFound, "Aucune intercommunalité n'a le SIREN %s dans le référentiel %d.", siren, refdata.Vintage)
 	}
 	d := epciData{EPCI: e, KindLabel: territory.KindLabel(e.Kind), Today: s.today(), CanEdit: canEdit(r), Vintage: refdata.Vintage}
 	cs, err := s.db.Conventions(r.Context(), currentUser(r), store.Filter{Communes: e.Communes, WithCommunes: true, Sort: "-end"})

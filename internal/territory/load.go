@@ -192,22 +192,34 @@ func load(fsys fs.FS) (*Ref, error) {
 		return nil, err
 	}
 
-	r.byDepartement()
+	// Names folded once, for sorting by name and for the search index.
+	n := names{communes: make([]string, len(r.communes)), epcis: make([]string, len(r.epcis)), deps: make([]string, len(r.deps))}
+	for i := range r.communes {
+		n.communes[i] = Normalize(r.communes[i].Name)
+	}
+	for i := range r.epcis {
+		n.epcis[i] = Normalize(r.epcis[i].Name)
+	}
+	for i := range r.deps {
+		n.deps[i] = Normalize(r.deps[i].Name)
+	}
+	r.byDepartement(n)
 	for _, d := range r.deps {
 		r.cafs = append(r.cafs, cafOf(d))
 	}
-	r.index = buildIndex(r)
+	r.index = buildIndex(r, n)
 	return r, nil
 }
 
+// names holds Normalize of every name, by index in Ref's slices.
+type names struct{ communes, epcis, deps []string }
+
 // byDepartement lists, for each département, its communes and the EPCIs with
 // a member in it, sorted by name.
-func (r *Ref) byDepartement() {
+func (r *Ref) byDepartement(n names) {
 	r.depByName = make([][]int32, len(r.deps))
 	r.depEPCIs = make([][]int32, len(r.deps))
-	keys := make([]string, len(r.communes))
 	for i, c := range r.communes {
-		keys[i] = Normalize(c.Name)
 		d := r.depIdx[c.Departement]
 		r.depByName[d] = append(r.depByName[d], int32(i))
 		if c.EPCI != "" {
@@ -219,16 +231,15 @@ func (r *Ref) byDepartement() {
 	}
 	for _, list := range r.depByName {
 		slices.SortFunc(list, func(a, b int32) int {
-			return cmp.Or(strings.Compare(keys[a], keys[b]),
+			return cmp.Or(strings.Compare(n.communes[a], n.communes[b]),
 				strings.Compare(r.communes[a].Name, r.communes[b].Name),
 				compareCodes(r.communes[a].Code, r.communes[b].Code))
 		})
 	}
 	for _, list := range r.depEPCIs {
 		slices.SortFunc(list, func(a, b int32) int {
-			ea, eb := &r.epcis[a], &r.epcis[b]
-			return cmp.Or(strings.Compare(Normalize(ea.Name), Normalize(eb.Name)),
-				strings.Compare(ea.Name, eb.Name), strings.Compare(ea.SIREN, eb.SIREN))
+			return cmp.Or(strings.Compare(n.epcis[a], n.epcis[b]),
+				strings.Compare(r.epcis[a].Name, r.epcis[b].Name), strings.Compare(r.epcis[a].SIREN, r.epcis[b].SIREN))
 		})
 	}
 }

@@ -142,7 +142,7 @@ const (
 	entryCommune
 )
 
-func buildIndex(r *Ref) index {
+func buildIndex(r *Ref, n names) index {
 	x := index{
 		entries:      make([]entry, 0, len(r.deps)+len(r.epcis)+len(r.communes)),
 		communeEntry: make([]int32, len(r.communes)),
@@ -151,23 +151,28 @@ func buildIndex(r *Ref) index {
 		depContext:   make([]string, len(r.deps)),
 	}
 	for i, d := range r.deps {
-		x.entries = append(x.entries, entry{entryDepartement, int32(i), d.Population, Normalize(d.Name)})
+		x.entries = append(x.entries, entry{entryDepartement, int32(i), d.Population, n.deps[i]})
 		x.depContext[i] = d.Name + " (" + d.Code + ")"
 	}
 	for i, e := range r.epcis {
-		x.entries = append(x.entries, entry{entryEPCI, int32(i), e.Population, Normalize(e.Name)})
+		x.entries = append(x.entries, entry{entryEPCI, int32(i), e.Population, n.epcis[i]})
 	}
 	for i, c := range r.communes {
-		x.entries = append(x.entries, entry{entryCommune, int32(i), c.Population, Normalize(c.Name)})
+		x.entries = append(x.entries, entry{entryCommune, int32(i), c.Population, n.communes[i]})
 	}
-	// Ties (same population) keep the order above: départements, EPCIs,
-	// communes, each by code.
-	slices.SortStableFunc(x.entries, func(a, b entry) int { return cmp.Compare(b.population, a.population) })
+	// Ties (same population) go départements, EPCIs, communes, each in the
+	// order of their codes.
+	slices.SortFunc(x.entries, func(a, b entry) int {
+		return cmp.Or(cmp.Compare(b.population, a.population), cmp.Compare(a.kind, b.kind), cmp.Compare(a.idx, b.idx))
+	})
 
-	type posting struct {
-		word string
-		id   int32
-	}
+	// Number the distinct words in order of appearance, count their
+	// postings, then lay the postings out word by word in sorted word order.
+	// Walking the entries upwards keeps each word's postings ascending.
+	wordNum := make(map[string]int32, 32000)
+	var words []string
+	var counts []int32
+	type posting struct{ word, id int32 }
 	all := make([]posting, 0, 4*len(x.entries))
 	for id, e := range x.entries {
 		switch e.kind {
@@ -179,29 +184,47 @@ func buildIndex(r *Ref) index {
 			x.depEntry[e.idx] = int32(id)
 		}
 		start := len(all)
+		add := func(w string) {
+			k, ok := wordNum[w]
+			if !ok {
+				k = int32(len(words))
+				wordNum[w] = k
+				words = append(words, w)
+				counts = append(counts, 0)
+			}
+			for _, p := range all[start:] {
+				if p.word == k {
+					return // a word twice in a name needs one posting
+				}
+			}
+			all = append(all, posting{k, int32(id)})
+			counts[k]++
+		}
 		for w := range strings.SplitSeq(e.norm, " ") {
-			all = append(all, posting{w, int32(id)})
+			add(w)
 			if a, ok := aliases[w]; ok {
-				all = append(all, posting{a, int32(id)})
+				add(a)
 			}
 		}
-		// A word twice in a name ("CC de la Vallée de …") needs one posting.
-		mine := all[start:]
-		slices.SortFunc(mine, func(a, b posting) int { return strings.Compare(a.word, b.word) })
-		all = all[:start+len(slices.CompactFunc(mine, func(a, b posting) bool { return a.word == b.word }))]
 	}
-	slices.SortFunc(all, func(a, b posting) int {
-		return cmp.Or(strings.Compare(a.word, b.word), cmp.Compare(a.id, b.id))
-	})
+	order := make([]int32, len(words)) // word numbers in sorted word order
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(words[a], words[b]) })
+	x.words = make([]string, len(words))
+	x.offsets = make([]int32, len(words)+1)
+	next := make([]int32, len(words)) // where the next posting of a word goes
+	for i, k := range order {
+		x.words[i] = words[k]
+		x.offsets[i+1] = x.offsets[i] + counts[k]
+		next[k] = x.offsets[i]
+	}
 	x.postings = make([]int32, len(all))
-	for i, p := range all {
-		if i == 0 || p.word != all[i-1].word {
-			x.words = append(x.words, p.word)
-			x.offsets = append(x.offsets, int32(i))
-		}
-		x.postings[i] = p.id
+	for _, p := range all {
+		x.postings[next[p.word]] = p.id
+		next[p.word]++
 	}
-	x.offsets = append(x.offsets, int32(len(all)))
 	return x
 }
 

@@ -8,7 +8,10 @@
 // so that all figures of the product agree.
 package territory
 
-import "strings"
+import (
+	"cmp"
+	"strings"
+)
 
 // Commune is a current commune of metropolitan France or the DROM.
 type Commune struct {
@@ -146,16 +149,21 @@ func KindLabel(kind string) string {
 	return kind
 }
 
-// codeKey orders INSEE codes the way INSEE lists them: Corsica (2A, 2B)
-// between 19 and 21, as the former département 20 was.
-func codeKey(code string) string {
-	if strings.HasPrefix(code, "2A") || strings.HasPrefix(code, "2B") {
-		return "20" + code[1:]
+// compareCodes compares two INSEE commune or département codes in INSEE's
+// order: Corsica (2A, 2B) between 19 and 21, where the former département 20
+// stood; plain string order elsewhere.
+func compareCodes(a, b string) int {
+	ca, cb := isCorsica(a), isCorsica(b)
+	switch {
+	case ca == cb:
+		return strings.Compare(a, b)
+	case ca:
+		return cmp.Or(strings.Compare("20", b[:min(2, len(b))]), 1)
+	default:
+		return cmp.Or(strings.Compare(a[:min(2, len(a))], "20"), -1)
 	}
-	return code
 }
 
-// compareCodes compares two INSEE commune or département codes in that order.
-func compareCodes(a, b string) int {
-	return strings.Compare(codeKey(a), codeKey(b))
+func isCorsica(code string) bool {
+	return len(code) >= 2 && code[0] == '2' && (code[1] == 'A' || code[1] == 'B')
 }

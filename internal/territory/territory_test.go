@@ -382,3 +382,20 @@ func TestPostalCodes(t *testing.T) {
 		t.Errorf("PostalCodes(99999) = %v", got)
 	}
 }
+
+func TestCompareCodes(t *testing.T) {
+	sorted := []string{"01", "01001", "19", "19275", "2A", "2A004", "2B", "2B033", "21", "21231", "95", "971", "97101", "976", "97611"}
+	for i := range sorted {
+		for j := range sorted {
+			want := 0
+			if i < j {
+				want = -1
+			} else if i > j {
+				want = 1
+			}
+			if got := compareCodes(sorted[i], sorted[j]); got != want {
+				t.Errorf("compareCodes(%q, %q) = %d, want %d", sorted[i], sorted[j], got, want)
+			}
+		}
+	}
+}

@@ -50,7 +50,7 @@ func TestCoverage(t *testing.T) {
 
 		dep33 := func(t *testing.T, date string, ctgCount [2]int, expiring ...string) {
 			t.Helper()
-			cv := s.mustGet(t, reader974, "/api/v1/coverage?departement=33&date="+date)
+			cv := s.mustGet(t, reader33, "/api/v1/coverage?departement=33&date="+date)
 			if cv["departement"] != "33" || cv["date"] != date {
 				t.Errorf("departement %v date %v", cv["departement"], cv["date"])
 			}
@@ -87,6 +87,16 @@ func TestCoverage(t *testing.T) {
 		dep33(t, "2025-12-31", covered, ctgID, overlap) // ends exactly 12 months later
 		dep33(t, "2025-12-30", covered)                 // ends 12 months and a day later
 
+		// Figures count every signed convention, but a reader of another
+		// Caf is not told the titles of conventions they may not open.
+		other := s.mustGet(t, reader974, "/api/v1/coverage?departement=33&date=2026-01-01")
+		if got := count(t, obj(t, other, "by_kind"), "ctg"); got != covered {
+			t.Errorf("reader974: by_kind.ctg %v, want %v", got, covered)
+		}
+		if got := expiringIDs(t, other); len(got) != 0 {
+			t.Errorf("reader974 is told of conventions they cannot open: %v", got)
+		}
+
 		// The expiring entry carries what API.md shows.
 		cv := s.mustGet(t, reader33, "/api/v1/coverage?departement=33&date=2026-06-01")
 		found := false
@@ -107,7 +117,7 @@ func TestCoverage(t *testing.T) {
 		}
 
 		// La Réunion counts its own.
-		cv = s.mustGet(t, reader33, "/api/v1/coverage?departement=974&date=2024-07-01")
+		cv = s.mustGet(t, admin, "/api/v1/coverage?departement=974&date=2024-07-01")
 		if got := count(t, obj(t, cv, "by_kind"), "ctg"); got != [2]int{1, stJoseph.Population} {
 			t.Errorf("974: by_kind.ctg %v, want [1 %d]", got, stJoseph.Population)
 		}
@@ -116,7 +126,7 @@ func TestCoverage(t *testing.T) {
 		}
 
 		// All of France, with a row per département.
-		cv = s.mustGet(t, reader33, "/api/v1/coverage?date=2024-07-01")
+		cv = s.mustGet(t, admin, "/api/v1/coverage?date=2024-07-01")
 		allPop := 0
 		for _, c := range ref.AllCommunes() {
 			allPop += c.Population

@@ -4,14 +4,18 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 
 	"ctg/internal/account"
@@ -61,8 +65,9 @@ func Run(ctx context.Context, args []string, env Env, stdio IO) int {
 		return 0
 	case errors.As(err, new(*app.Error)): // a message meant for a person, whatever its code
 		msg := app.ErrorMessage(err)
-		for k, v := range app.ErrorFields(err) {
-			msg += " " + k + " : " + v
+		fields := app.ErrorFields(err)
+		for _, k := range slices.Sorted(maps.Keys(fields)) {
+			msg += " " + k + " : " + fields[k]
 		}
 		fmt.Fprintln(stdio.Stderr, "ctg : "+msg)
 	default:
@@ -76,6 +81,8 @@ func Run(ctx context.Context, args []string, env Env, stdio IO) int {
 func frenchCause(err error) string {
 	msg := err.Error()
 	switch {
+	case strings.Contains(msg, "invalid port") || strings.Contains(msg, "missing port") || strings.Contains(msg, "no such host") || strings.Contains(msg, "cannot assign requested address"):
+		return "l'adresse d'écoute est invalide (attendu : hôte:port, par exemple 127.0.0.1:8080)."
 	case strings.Contains(msg, "address already in use"):
 		return "l'adresse d'écoute est déjà utilisée par un autre programme."
 	case strings.Contains(msg, "permission denied"):
@@ -122,13 +129,15 @@ func run(ctx context.Context, args []string, env Env, stdio IO) error {
 // flags is a flag set whose defaults come from the environment.
 type flags struct {
 	*flag.FlagSet
-	env Env
+	env   Env
+	stdio IO
 }
 
 func newFlags(name string, env Env, stdio IO) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stdio.Stderr)
-	return &flags{fs, env}
+	// The flag package's own messages are English: ours replace them.
+	fs.SetOutput(io.Discard)
+	return &flags{fs, env, stdio}
 }
 
 func envName(name string) string {
@@ -156,15 +165,30 @@ func (f *flags) Int(name string, def int, help string) *int {
 	return f.FlagSet.Int(name, def, help)
 }
 
+// frenchFlagError translates the errors of the flag package.
+func frenchFlagError(msg string) string {
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return "option invalide : -" + strings.TrimPrefix(name, "-") + " n'existe pas pour cette commande (ctg help liste les options)."
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return "l'option " + name + " attend une valeur."
+	}
+	if strings.HasPrefix(msg, "invalid value") || strings.HasPrefix(msg, "invalid boolean") {
+		return "valeur invalide pour une option : vérifiez la ligne de commande."
+	}
+	return "option invalide."
+}
+
 // parse accepts flags before and after positional arguments.
 func (f *flags) parse(args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := f.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fmt.Fprint(f.stdio.Stdout, usage)
 				return nil, err
 			}
-			return nil, usageError{"option invalide : " + strings.TrimPrefix(err.Error(), "flag provided but not defined: ") + "."}
+			return nil, usageError{frenchFlagError(err.Error())}
 		}
 		args = f.Args()
 		if len(args) == 0 {
@@ -296,10 +320,26 @@ func backupCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 		if _, err := exec.LookPath("pg_dump"); err != nil {
 			return usageError{"pg_dump est introuvable : installez le client PostgreSQL pour sauvegarder une base PostgreSQL."}
 		}
-		cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--file="+out, *dsn)
-		cmd.Stderr = stdio.Stderr
+		// pg_dump does not know pgx's run-time settings in the URL: a
+		// search_path becomes its --schema.
+		args := []string{"--format=custom", "--file=" + out}
+		target := *dsn
+		if u, err := url.Parse(*dsn); err == nil {
+			q := u.Query()
+			if sp := q.Get("search_path"); sp != "" {
+				args = append(args, "--schema="+sp)
+				q.Del("search_path")
+				u.RawQuery = q.Encode()
+				target = u.String()
+			}
+		}
+		var stderr bytes.Buffer
+		cmd := exec.CommandContext(ctx, "pg_dump", append(args, target)...)
+		cmd.Stderr = &stderr
 		if err := cmd.Run(); err != nil {
-			return usageError{"pg_dump a échoué."}
+			slog.Debug("pg_dump failed", "err", err, "stderr", stderr.String())
+			os.Remove(out)
+			return usageError{"pg_dump a échoué (relancez avec CTG_DEBUG=1 pour le détail)."}
 		}
 	} else if err := db.Backup(ctx, out); err != nil {
 		return err

@@ -4,6 +4,7 @@
 package convention
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -322,7 +323,7 @@ type Patch struct {
 	Start     *string    `json:"start"`
 	End       *string    `json:"end"`
 	Parties   *[]string  `json:"parties"`
-	Renews    **string   `json:"renews"`
+	Renews    Optional   `json:"renews"`
 }
 
 // Apply copies the set fields of p onto c.
@@ -348,8 +349,8 @@ func (p Patch) Apply(c *Convention) {
 	if p.Parties != nil {
 		c.Parties = *p.Parties
 	}
-	if p.Renews != nil {
-		c.Renews = *p.Renews
+	if p.Renews.Set {
+		c.Renews = p.Renews.Value
 	}
 }
 
@@ -387,5 +388,27 @@ func Transition(c *Convention, to, date string) error {
 			return app.Errorf(app.EConflict, "Ajoutez au moins une partie signataire en plus de la Caf avant la signature.")
 		}
 	}
+	return nil
+}
+
+// Optional is a string field of a partial change that may be absent (Set is
+// false), null (Set, Value nil) or a value.
+type Optional struct {
+	Set   bool
+	Value *string
+}
+
+// UnmarshalJSON records that the field was present, null or not.
+func (o *Optional) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Value = nil
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	o.Value = &s
 	return nil
 }

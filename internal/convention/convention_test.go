@@ -1,6 +1,7 @@
 package convention_test
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -174,16 +175,23 @@ func TestPatchApply(t *testing.T) {
 	title, end := "Nouveau titre", "2027-12-31"
 	parties := []string{"org-asso"}
 	renews := "c0"
-	rp := &renews
-	convention.Patch{Title: &title, End: &end, Parties: &parties, Renews: &rp}.Apply(&c)
+	convention.Patch{Title: &title, End: &end, Parties: &parties, Renews: convention.Optional{Set: true, Value: &renews}}.Apply(&c)
 	if c.Title != title || c.End != end || !slices.Equal(c.Parties, parties) || c.Renews == nil || *c.Renews != "c0" {
 		t.Errorf("applied %+v", c)
 	}
 	if c.Kind != "ctg" || c.Start != "2022-11-01" || c.CAF != "caf-33" || len(c.Perimeter.EPCIs) != 1 {
 		t.Errorf("a partial patch changed other fields: %+v", c)
 	}
-	var none *string
-	convention.Patch{Renews: &none}.Apply(&c)
+	convention.Patch{}.Apply(&c)
+	if c.Renews == nil {
+		t.Errorf("a patch without renews cleared it")
+	}
+	if err := json.Unmarshal([]byte(`{"renews": null}`), new(convention.Patch)); err != nil {
+		t.Fatal(err)
+	}
+	var clear convention.Patch
+	_ = json.Unmarshal([]byte(`{"renews": null}`), &clear)
+	clear.Apply(&c)
 	if c.Renews != nil {
 		t.Errorf("renews %v after a patch to none", *c.Renews)
 	}

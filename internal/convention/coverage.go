@@ -162,7 +162,7 @@ func ComputeCoverage(ref *territory.Ref, dep, date string, signed []Active) Cove
 	}
 	expiring(all, func(Active) bool { return true })
 	for _, cv := range order {
-		cv.Expiring = nil
+		expiring(cv, func(a Active) bool { return a.CAF == "caf-"+cv.Departement })
 		all.Departements = append(all.Departements, *cv)
 	}
 	return *all
@@ -184,4 +184,14 @@ func Today(t time.Time) string {
 		t = t.In(loc)
 	}
 	return t.Format(DateLayout)
+}
+
+// KeepExpiring keeps, in cv and its départements, the expiring conventions
+// for which visible is true: coverage counts every signed convention, but
+// names only those the reader may open.
+func (cv *Coverage) KeepExpiring(visible func(id string) bool) {
+	cv.Expiring = slices.DeleteFunc(cv.Expiring, func(e Expiring) bool { return !visible(e.ID) })
+	for i := range cv.Departements {
+		cv.Departements[i].KeepExpiring(visible)
+	}
 }

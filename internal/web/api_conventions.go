@@ -157,13 +157,26 @@ func (s *Server) apiConventions(w http.ResponseWriter, r *http.Request) error {
 }
 
 // coverage computes the coverage of a département (all of France when
-// dep is empty) on date.
+// dep is empty) on date. Figures count every signed convention; the
+// expiring ones are listed only when the user may open them.
 func (s *Server) coverage(r *http.Request, dep, date string) (convention.Coverage, error) {
 	active, err := s.db.ActiveSigned(r.Context(), date)
 	if err != nil {
 		return convention.Coverage{}, err
 	}
-	return convention.ComputeCoverage(s.ref, dep, date, active), nil
+	cv := convention.ComputeCoverage(s.ref, dep, date, active)
+	if u := currentUser(r); !u.IsAdmin() {
+		visible, err := s.db.Conventions(r.Context(), u, store.Filter{Status: convention.StatusSigned})
+		if err != nil {
+			return convention.Coverage{}, err
+		}
+		ids := make(map[string]bool, len(visible))
+		for _, c := range visible {
+			ids[c.ID] = true
+		}
+		cv.KeepExpiring(func(id string) bool { return ids[id] })
+	}
+	return cv, nil
 }
 
 func (s *Server) apiCoverage(w http.ResponseWriter, r *http.Request) error {

@@ -356,7 +356,7 @@ func (s *Server) conventionUpdate(w http.ResponseWriter, r *http.Request) error 
 		}
 		per := f.perimeter()
 		p := convention.Patch{Kind: &f.Kind, Title: &f.Title, CAF: &f.CAF, Perimeter: &per, Start: &f.Start, End: &f.End,
-			Parties: &f.Parties, Renews: &renews}
+			Parties: &f.Parties, Renews: convention.Optional{Set: true, Value: renews}}
 		if f.Parties == nil {
 			empty := []string{}
 			p.Parties = &empty

@@ -49,8 +49,9 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 	if err != nil {
 		return nil, err
 	}
+	var login demo.Login
 	if cfg.Demo {
-		login, err := demo.Load(ctx, db, ref)
+		login, err = demo.Load(ctx, db, ref)
 		if err != nil {
 			db.Close()
 			return nil, err
@@ -59,7 +60,8 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 			cfg.Stdout(fmt.Sprintf("Données de démonstration fictives chargées. Connexion : %s / %s", login.Email, login.Password))
 		}
 	}
-	s, err := web.New(web.Config{DB: db, Ref: ref, Log: cfg.Log, Demo: cfg.Demo, SecureCookies: cfg.Secure})
+	s, err := web.New(web.Config{DB: db, Ref: ref, Log: cfg.Log, Demo: cfg.Demo, SecureCookies: cfg.Secure,
+		DemoEmail: login.Email, DemoPassword: login.Password})
 	if err != nil {
 		db.Close()
 		return nil, err

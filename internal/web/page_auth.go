@@ -13,6 +13,8 @@ type signInData struct {
 	Email string
 	Next  string
 	Error string
+	// The demonstration's login, shown when the data are fictitious.
+	DemoEmail, DemoPassword string
 }
 
 // nextTarget keeps a post-sign-in redirect on this site.
@@ -32,14 +34,15 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, "signin", "Connexion", "login", signInData{Next: next})
+	return s.render(w, r, "signin", "Connexion", "login", signInData{Next: next, DemoEmail: s.demoEmail, DemoPassword: s.demoPassword})
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
 	}
-	d := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: nextTarget(r.PostFormValue("suite"))}
+	d := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: nextTarget(r.PostFormValue("suite")),
+		DemoEmail: s.demoEmail, DemoPassword: s.demoPassword}
 	if d.Email == "" || r.PostFormValue("password") == "" {
 		d.Error = "Saisissez votre adresse électronique et votre mot de passe."
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "signin", "Connexion", "login", d)

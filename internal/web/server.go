@@ -20,6 +20,8 @@ type Config struct {
 	Log *slog.Logger
 	// Demo shows the banner saying the data are fictitious.
 	Demo bool
+	// DemoLogin is shown on the sign-in page of a demonstration.
+	DemoEmail, DemoPassword string
 	// SecureCookies sets the Secure flag on cookies (behind HTTPS).
 	SecureCookies bool
 	// SessionTTL is how long a session lasts; 12 hours when zero.
@@ -31,19 +33,20 @@ type Config struct {
 // Server holds what handlers share. It keeps no state that a second server
 // would need: sessions, throttling and history are in the database.
 type Server struct {
-	db     *store.DB
-	ref    *territory.Ref
-	log    *slog.Logger
-	demo   bool
-	secure bool
-	ttl    time.Duration
-	now    func() time.Time
-	tmpl   *templates
+	db                      *store.DB
+	ref                     *territory.Ref
+	log                     *slog.Logger
+	demo                    bool
+	demoEmail, demoPassword string
+	secure                  bool
+	ttl                     time.Duration
+	now                     func() time.Time
+	tmpl                    *templates
 }
 
 // New builds a Server and parses every template; a template error stops here.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now}
+	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, demoEmail: cfg.DemoEmail, demoPassword: cfg.DemoPassword, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

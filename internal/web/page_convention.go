@@ -47,11 +47,17 @@ func (s *Server) conventionData(r *http.Request, id string) (*conventionData, er
 	if err != nil {
 		return nil, err
 	}
-	names, err := s.cafNames(r)
+	d := &conventionData{C: c, CanEdit: convention.CheckEdit(u, c) == nil, Today: s.today(), Labels: fieldLabels}
+	d.History, err = s.db.History(r.Context(), u, id, 8)
 	if err != nil {
 		return nil, err
 	}
-	d := &conventionData{C: c, CAFName: names[c.CAF], CanEdit: convention.CheckEdit(u, c) == nil, Today: s.today(), Labels: fieldLabels}
+	// The names of the history hold every organisation's, the CAF's among
+	// them: the page reads the table of organisations once, not twice.
+	if d.Names, err = s.historyNames(r, d.History); err != nil {
+		return nil, err
+	}
+	d.CAFName = d.Names[c.CAF]
 	for _, p := range c.Parties {
 		o, err := s.db.Organisation(r.Context(), p)
 		if err == nil {
@@ -116,13 +122,6 @@ func (s *Server) conventionData(r *http.Request, id string) (*conventionData, er
 	}
 	if c.RenewedBy != nil {
 		d.RenewedBy, _ = s.db.Convention(r.Context(), u, *c.RenewedBy)
-	}
-	d.History, err = s.db.History(r.Context(), u, id, 8)
-	if err != nil {
-		return nil, err
-	}
-	if d.Names, err = s.historyNames(r, d.History); err != nil {
-		return nil, err
 	}
 	return d, nil
 }

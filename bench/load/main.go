@@ -1,0 +1,425 @@
+// Command load puts a ctg server under the load of many signed-in clients
+// and prints the throughput and the latencies they saw.
+//
+// It starts the server in-process (cli.Start, with the demonstration data)
+// over -db, or drives a running one given by -url. It signs in, lists the
+// conventions the account sees through the API, then runs -clients
+// goroutines that request the pages of the scenario in a loop for
+// -duration, after -warmup seconds whose requests are not counted.
+//
+//	go run ./bench/load -clients 32 -duration 20s
+//	go run ./bench/load -db 'postgres://postgres@127.0.0.1:5432/test?sslmode=disable' -clients 32 -duration 20s
+//	go run ./bench/load -url http://127.0.0.1:8080 -scenario territories
+//
+// See bench/README.md and docs/performance.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"ctg/bench/dataset"
+	"ctg/internal/cli"
+)
+
+type config struct {
+	db          string
+	url         string
+	fresh       bool
+	clients     int
+	duration    time.Duration
+	warmup      time.Duration
+	scenario    string
+	email       string
+	password    string
+	conventions int
+	asJSON      bool
+	cpuprofile  string
+}
+
+func main() {
+	var c config
+	flag.StringVar(&c.db, "db", "", "database of the in-process server: a SQLite file or a postgres:// URL (default: a new SQLite file in a temporary folder)")
+	flag.StringVar(&c.url, "url", "", "origin of a running server to load instead, e.g. http://127.0.0.1:8080 (then -db, -fresh and -conventions do not apply)")
+	flag.BoolVar(&c.fresh, "fresh", true, "with a postgres:// -db, run in a new schema dropped at the end")
+	flag.IntVar(&c.clients, "clients", 32, "concurrent clients")
+	flag.DurationVar(&c.duration, "duration", 20*time.Second, "measured duration")
+	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "duration of the warm-up, not measured")
+	flag.StringVar(&c.scenario, "scenario", "conventions", "what the clients request: "+strings.Join(scenarioNames(), ", "))
+	flag.StringVar(&c.email, "email", "conseillere@demo.ctg.fr", "account to sign in with")
+	flag.StringVar(&c.password, "password", "demo-ctg-2026", "its password")
+	flag.IntVar(&c.conventions, "conventions", 0, "synthetic signed conventions (bench/dataset) to add before the run, in-process only")
+	flag.BoolVar(&c.asJSON, "json", false, "print the result as JSON")
+	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured phase to this file (server and clients, when in-process)")
+	flag.Parse()
+	if _, ok := scenarios[c.scenario]; !ok {
+		fmt.Fprintf(os.Stderr, "load: unknown scenario %q (%s)\n", c.scenario, strings.Join(scenarioNames(), ", "))
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, c); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, c config) error {
+	base := strings.TrimRight(c.url, "/")
+	if base == "" {
+		dsn, cleanup, err := database(ctx, c)
+		if err != nil {
+			return err
+		}
+		defer cleanup()
+		start := time.Now()
+		srv, err := cli.Start(ctx, cli.ServeConfig{Addr: "127.0.0.1:0", DB: dsn, Demo: true, Log: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return fmt.Errorf("starting the server: %w", err)
+		}
+		defer srv.Close()
+		fmt.Fprintf(os.Stderr, "server on %s over %s, ready in %v\n", srv.Addr, redact(dsn), time.Since(start).Round(time.Millisecond))
+		if c.conventions > 0 {
+			start := time.Now()
+			if _, err := dataset.Insert(ctx, srv.DB, srv.Ref, c.conventions); err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "%d synthetic conventions stored in %v\n", c.conventions, time.Since(start).Round(time.Millisecond))
+		}
+		base = "http://" + srv.Addr
+	}
+
+	client := &http.Client{
+		Transport: &http.Transport{MaxIdleConns: 2 * c.clients, MaxIdleConnsPerHost: 2 * c.clients, IdleConnTimeout: time.Minute},
+		// The sign-in answers 303 with the cookie: keep that answer.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       30 * time.Second,
+	}
+	s := &session{base: base, client: client}
+	if err := s.signIn(ctx, c.email, c.password); err != nil {
+		return err
+	}
+	paths, err := scenarios[c.scenario].paths(ctx, s)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return fmt.Errorf("scenario %s: nothing to request (does %s see any convention?)", c.scenario, c.email)
+	}
+	fmt.Fprintf(os.Stderr, "%d clients × %d paths of scenario %s: %v of warm-up, then %v measured\n",
+		c.clients, len(paths), c.scenario, c.warmup, c.duration)
+
+	res, err := s.load(ctx, paths, c.clients, c.warmup, c.duration, c.cpuprofile)
+	if err != nil {
+		return err
+	}
+	res.Scenario, res.Clients, res.Paths = c.scenario, c.clients, len(paths)
+	if c.asJSON {
+		enc := json.NewEncoder(os.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	res.print(os.Stdout)
+	return nil
+}
+
+// database returns the DSN of the in-process server and what removes it.
+func database(ctx context.Context, c config) (string, func(), error) {
+	if c.db == "" {
+		dir, err := os.MkdirTemp("", "ctg-load-")
+		if err != nil {
+			return "", nil, err
+		}
+		return filepath.Join(dir, "ctg.db"), func() { os.RemoveAll(dir) }, nil
+	}
+	if !c.fresh || !dataset.IsPostgres(c.db) {
+		return c.db, func() {}, nil
+	}
+	return dataset.FreshSchema(ctx, c.db)
+}
+
+// redact hides a password in a URL.
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
+}
+
+// session is a signed-in client of the server.
+type session struct {
+	base   string
+	client *http.Client
+	cookie *http.Cookie
+}
+
+func (s *session) signIn(ctx context.Context, email, password string) error {
+	form := url.Values{"email": {email}, "password": {password}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/connexion", strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	// Go's cross-origin protection wants a same-origin request.
+	req.Header.Set("Origin", s.base)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("signing in: %w", err)
+	}
+	defer resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "ctg_session" && ck.Value != "" {
+			s.cookie = &http.Cookie{Name: ck.Name, Value: ck.Value}
+		}
+	}
+	if resp.StatusCode != http.StatusSeeOther || s.cookie == nil {
+		return fmt.Errorf("signing in as %s: status %d, no session cookie", email, resp.StatusCode)
+	}
+	return nil
+}
+
+// get requests path with the session and returns the status and body.
+func (s *session) get(ctx context.Context, path string) (int, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+path, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.AddCookie(s.cookie)
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, body, err
+}
+
+// conventionIDs lists the conventions the session sees, through the API.
+func (s *session) conventionIDs(ctx context.Context) ([]string, error) {
+	status, body, err := s.get(ctx, "/api/v1/conventions")
+	if err != nil || status != http.StatusOK {
+		return nil, fmt.Errorf("listing conventions: status %d, %v", status, err)
+	}
+	var list struct {
+		Items []struct {
+			ID string `json:"id"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		return nil, fmt.Errorf("listing conventions: %w", err)
+	}
+	ids := make([]string, len(list.Items))
+	for i, it := range list.Items {
+		ids[i] = it.ID
+	}
+	return ids, nil
+}
+
+// A scenario says which paths the clients request, each client going
+// through them in turn from a different starting point.
+type scenario struct {
+	about string
+	paths func(context.Context, *session) ([]string, error)
+}
+
+var scenarios = map[string]scenario{
+	"conventions": {"the page of each visible convention, /conventions/{id}", func(ctx context.Context, s *session) ([]string, error) {
+		ids, err := s.conventionIDs(ctx)
+		paths := make([]string, len(ids))
+		for i, id := range ids {
+			paths[i] = "/conventions/" + id
+		}
+		return paths, err
+	}},
+	"conventions-api": {"the JSON of each visible convention, /api/v1/conventions/{id}", func(ctx context.Context, s *session) ([]string, error) {
+		ids, err := s.conventionIDs(ctx)
+		paths := make([]string, len(ids))
+		for i, id := range ids {
+			paths[i] = "/api/v1/conventions/" + id
+		}
+		return paths, err
+	}},
+	"territories": {"the search page of territories, /territoires?q=…", func(context.Context, *session) ([]string, error) {
+		var paths []string
+		for _, q := range []string{"saint", "saint joseph", "bordeaux", "cc latitude", "33", "ile", "la", "mont",
+			"ile de re", "val", "l", "saint martin de", "97412", "pays de la", "métropole", "sainte marie"} {
+			paths = append(paths, "/territoires?q="+url.QueryEscape(q))
+		}
+		return paths, nil
+	}},
+	"coverage": {"the coverage of France and of the Gironde, /api/v1/coverage", func(context.Context, *session) ([]string, error) {
+		return []string{"/api/v1/coverage?date=" + dataset.Date, "/api/v1/coverage?departement=33&date=" + dataset.Date}, nil
+	}},
+}
+
+func scenarioNames() []string {
+	var names []string
+	for n := range scenarios {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// result is what a run measured.
+type result struct {
+	Scenario   string  `json:"scenario"`
+	Clients    int     `json:"clients"`
+	Paths      int     `json:"paths"`
+	Duration   float64 `json:"duration_s"`
+	Requests   int     `json:"requests"`
+	Throughput float64 `json:"requests_per_s"`
+	Mean       float64 `json:"mean_ms"`
+	P50        float64 `json:"p50_ms"`
+	P90        float64 `json:"p90_ms"`
+	P99        float64 `json:"p99_ms"`
+	Max        float64 `json:"max_ms"`
+	Errors     int     `json:"errors"`
+	// CPU is the processor time this process used per counted request,
+	// user and system: server and clients when the server runs in-process,
+	// without the PostgreSQL server's.
+	CPU        float64        `json:"cpu_ms_per_request"`
+	ErrorKinds map[string]int `json:"error_kinds,omitempty"`
+}
+
+func (r result) print(w io.Writer) {
+	fmt.Fprintf(w, "scenario    %s (%d paths), %d clients\n", r.Scenario, r.Paths, r.Clients)
+	fmt.Fprintf(w, "requests    %d in %.1f s: %.0f requests/s\n", r.Requests, r.Duration, r.Throughput)
+	fmt.Fprintf(w, "latency     mean %.2f ms, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n", r.Mean, r.P50, r.P90, r.P99, r.Max)
+	fmt.Fprintf(w, "cpu         %.2f ms per request (this process, user + system)\n", r.CPU)
+	fmt.Fprintf(w, "errors      %d\n", r.Errors)
+	for k, n := range r.ErrorKinds {
+		fmt.Fprintf(w, "            %d × %s\n", n, k)
+	}
+}
+
+// load runs the clients and gathers their latencies. A request counts when
+// it starts after the warm-up and before the end.
+func (s *session) load(ctx context.Context, paths []string, clients int, warmup, duration time.Duration, cpuprofile string) (result, error) {
+	begin := time.Now()
+	var prof *os.File
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return result{}, err
+		}
+		defer f.Close()
+		prof = f
+	}
+	cpuStart := make(chan time.Duration, 1)
+	time.AfterFunc(warmup, func() {
+		cpuStart <- cpuTime()
+		if prof != nil {
+			if err := pprof.StartCPUProfile(prof); err != nil {
+				fmt.Fprintln(os.Stderr, "load: cpu profile:", err)
+			}
+		}
+	})
+	from, until := begin.Add(warmup), begin.Add(warmup+duration)
+	ctx, cancel := context.WithDeadline(ctx, until.Add(30*time.Second))
+	defer cancel()
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		errs      = map[string]int{}
+		wg        sync.WaitGroup
+	)
+	for c := range clients {
+		wg.Go(func() {
+			var mine []time.Duration
+			myErrs := map[string]int{}
+			for i := c * len(paths) / clients; ; i++ {
+				t0 := time.Now()
+				if !t0.Before(until) || ctx.Err() != nil {
+					break
+				}
+				status, _, err := s.get(ctx, paths[i%len(paths)])
+				elapsed := time.Since(t0)
+				if t0.Before(from) {
+					continue
+				}
+				switch {
+				case err != nil:
+					myErrs[errorKind(err)]++
+				case status != http.StatusOK:
+					myErrs[fmt.Sprintf("status %d", status)]++
+				default:
+					mine = append(mine, elapsed)
+				}
+			}
+			mu.Lock()
+			latencies = append(latencies, mine...)
+			for k, n := range myErrs {
+				errs[k] += n
+			}
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	cpu := cpuTime() - <-cpuStart
+	if prof != nil {
+		pprof.StopCPUProfile()
+	}
+	elapsed := min(time.Since(from), time.Since(begin)-warmup)
+	slices.Sort(latencies)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	at := func(p int) float64 {
+		if len(latencies) == 0 {
+			return 0
+		}
+		return ms(latencies[min(len(latencies)-1, len(latencies)*p/100)])
+	}
+	var sum time.Duration
+	for _, d := range latencies {
+		sum += d
+	}
+	r := result{Duration: elapsed.Seconds(), Requests: len(latencies), P50: at(50), P90: at(90), P99: at(99), ErrorKinds: errs}
+	for _, n := range errs {
+		r.Errors += n
+	}
+	if len(latencies) > 0 {
+		r.Mean = ms(sum / time.Duration(len(latencies)))
+		r.Max = ms(latencies[len(latencies)-1])
+		r.Throughput = float64(len(latencies)) / elapsed.Seconds()
+		r.CPU = ms(cpu / time.Duration(len(latencies)))
+	}
+	return r, nil
+}
+
+// cpuTime is the processor time the process has used, user and system.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func errorKind(err error) string {
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case strings.Contains(err.Error(), "connection refused"):
+		return "connection refused"
+	case strings.Contains(err.Error(), "connection reset"):
+		return "connection reset"
+	}
+	return "transport error"
+}

@@ -30,6 +30,10 @@ func (s *Server) knownTerritory(kind, code string) bool {
 
 func (s *Server) apiOrganisations(w http.ResponseWriter, r *http.Request) error {
 	kind := r.URL.Query().Get("kind")
+	if kind != "" && account.OrgKindLabel(kind) == kind {
+		return app.Invalid("Type d'organisation inconnu.", map[string]string{
+			"kind": "Choisissez un type parmi : caf, commune, epci, departement, etat, msa, association, other."})
+	}
 	orgs, err := s.db.Organisations(r.Context(), kind)
 	if err != nil {
 		return err

@@ -19,47 +19,45 @@ import (
 func Normalize(s string) string {
 	b := make([]byte, 0, len(s))
 	space := false // a separator is pending
-	put := func(f string) {
+	for i, w := 0, 1; i < len(s); i += w {
+		var f string
+		if c := s[i]; c < utf8.RuneSelf {
+			w = 1
+			f = ascii[c]
+		} else {
+			var r rune
+			var sep bool
+			r, w = utf8.DecodeRuneInString(s[i:])
+			if f, sep = fold(r); f == "" && !sep {
+				continue // a combining mark
+			}
+		}
+		if f == "" {
+			space = true
+			continue
+		}
 		if space && len(b) > 0 {
 			b = append(b, ' ')
 		}
 		space = false
 		b = append(b, f...)
 	}
-	for i, w := 0, 0; i < len(s); i += w {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			w = 1
-			switch {
-			case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
-				if space && len(b) > 0 {
-					b = append(b, ' ')
-				}
-				space = false
-				b = append(b, c)
-			case 'A' <= c && c <= 'Z':
-				if space && len(b) > 0 {
-					b = append(b, ' ')
-				}
-				space = false
-				b = append(b, c+'a'-'A')
-			default:
-				space = true
-			}
-			continue
-		}
-		var r rune
-		r, w = utf8.DecodeRuneInString(s[i:])
-		f, sep := fold(r)
-		switch {
-		case sep:
-			space = true
-		case f != "":
-			put(f)
-		}
-	}
 	return string(b)
 }
+
+// ascii holds the folding of ASCII: lower-case letters and digits, "" for
+// the rest, which separates words.
+var ascii = func() (t [utf8.RuneSelf]string) {
+	for c := range t {
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			t[c] = string(rune(c))
+		case 'A' <= c && c <= 'Z':
+			t[c] = string(rune(c + 'a' - 'A'))
+		}
+	}
+	return t
+}()
 
 // latin holds the folding of U+00C0 … U+017F, the letters French and its
 // neighbours use, so that Normalize seldom needs the decomposition tables.

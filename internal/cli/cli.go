@@ -199,25 +199,20 @@ func (f *flags) parse(args []string) ([]string, error) {
 	}
 }
 
-// openDB opens and migrates the database, and seeds the CAFs.
+// openDB opens the database and, with a reference, migrates it and seeds
+// the CAFs.
 func openDB(ctx context.Context, dsn string, ref *territory.Ref) (*store.DB, error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx); err != nil {
+	prepare := db.Migrate
+	if ref != nil {
+		prepare = func(ctx context.Context) error { return db.Prepare(ctx, ref) }
+	}
+	if err := prepare(ctx); err != nil {
 		db.Close()
 		return nil, err
-	}
-	if ref != nil {
-		cafs := make([]account.Organisation, 0, 101)
-		for _, c := range ref.CAFs() {
-			cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
-		}
-		if err := db.SeedCAFs(ctx, cafs); err != nil {
-			db.Close()
-			return nil, err
-		}
 	}
 	return db, nil
 }

@@ -36,22 +36,7 @@ func mustRef(tb testing.TB) *territory.Ref {
 // mustDB opens a migrated database with the CAFs seeded, as ctg serve does.
 func mustDB(tb testing.TB, dsn string) *store.DB {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	var cafs []account.Organisation
-	for _, c := range mustRef(tb).CAFs() {
-		cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
-	}
-	if err := db.SeedCAFs(ctx, cafs); err != nil {
-		tb.Fatal(err)
-	}
+	db := testdb.Open(tb, dsn)
 	return db
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"ctg/internal/account"
 	"ctg/internal/app"
+	"ctg/internal/territory"
 )
 
 // SeedCAFs makes sure every CAF of the reference exists as an organisation,
@@ -289,4 +290,17 @@ func (db *DB) TokenUser(ctx context.Context, secret string) (*account.User, erro
 		return nil, mapError(err)
 	}
 	return &u, nil
+}
+
+// Prepare migrates the database and seeds the CAFs of the reference: what
+// every start does before serving.
+func (db *DB) Prepare(ctx context.Context, ref *territory.Ref) error {
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	cafs := make([]account.Organisation, 0, 101)
+	for _, c := range ref.CAFs() {
+		cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
+	}
+	return db.SeedCAFs(ctx, cafs)
 }

@@ -40,22 +40,7 @@ func mustRef(tb testing.TB) *territory.Ref {
 // test ends.
 func mustOpen(tb testing.TB, dsn string) *store.DB {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		tb.Fatalf("Open: %v", err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		tb.Fatalf("Migrate: %v", err)
-	}
-	var cafs []account.Organisation
-	for _, c := range mustRef(tb).CAFs() {
-		cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
-	}
-	if err := db.SeedCAFs(ctx, cafs); err != nil {
-		tb.Fatalf("SeedCAFs: %v", err)
-	}
+	db := testdb.Open(tb, dsn)
 	return db
 }
 

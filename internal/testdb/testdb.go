@@ -19,6 +19,9 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+
+	"ctg/internal/store"
+	"ctg/internal/territory"
 )
 
 // Dialect names.
@@ -111,4 +114,43 @@ func Each(t *testing.T, fn func(t *testing.T, dsn string)) {
 			fn(t, DSN(t, d))
 		})
 	}
+}
+
+var (
+	refOnce sync.Once
+	ref     *territory.Ref
+	refErr  error
+)
+
+// Ref returns the reference of territories, loaded once for all tests.
+func Ref(tb testing.TB) *territory.Ref {
+	tb.Helper()
+	refOnce.Do(func() { ref, refErr = territory.Load() })
+	if refErr != nil {
+		tb.Fatalf("territory.Load: %v", refErr)
+	}
+	return ref
+}
+
+// Store opens a fresh database of the dialect, migrated and with the CAFs
+// seeded as at every start, closed when the test ends.
+func Store(tb testing.TB, dialect string) *store.DB {
+	tb.Helper()
+	return Open(tb, DSN(tb, dialect))
+}
+
+// Open opens the database at dsn, migrated and with the CAFs seeded, closed
+// when the test ends.
+func Open(tb testing.TB, dsn string) *store.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		tb.Fatalf("store.Open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if err := db.Prepare(ctx, Ref(tb)); err != nil {
+		tb.Fatalf("Prepare: %v", err)
+	}
+	return db
 }

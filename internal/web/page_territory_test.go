@@ -37,22 +37,8 @@ func newTerritoryFixture(t *testing.T) *territoryFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(ctx, testdb.DSN(t, testdb.SQLite))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t, testdb.DSN(t, testdb.SQLite))
 	db.Now = func() time.Time { return fixedNow }
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	var cafs []account.Organisation
-	for _, c := range ref.CAFs() {
-		cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
-	}
-	if err := db.SeedCAFs(ctx, cafs); err != nil {
-		t.Fatal(err)
-	}
 	f := &territoryFixture{}
 	admin := mustUser(t, db, "admin@caf33.fr", "caf-33", account.RoleAdmin)
 	mustUser(t, db, "lecteur@caf974.fr", "caf-974", account.RoleReader)

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"text/template/parse"
 
-	"ctg/internal/account"
 	"ctg/internal/demo"
 	"ctg/internal/store"
 	"ctg/internal/territory"
@@ -35,21 +34,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db, err := store.Open(ctx, testdb.DSN(t, testdb.SQLite))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	cafs := make([]account.Organisation, 0, 101)
-	for _, c := range ref.CAFs() {
-		cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
-	}
-	if err := db.SeedCAFs(ctx, cafs); err != nil {
-		t.Fatal(err)
-	}
+	db := testdb.Open(t, testdb.DSN(t, testdb.SQLite))
 	login, err := demo.Load(ctx, db, ref)
 	if err != nil {
 		t.Fatal(err)

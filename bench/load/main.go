@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -46,6 +47,7 @@ type config struct {
 	clients     int
 	duration    time.Duration
 	warmup      time.Duration
+	think       time.Duration
 	scenario    string
 	email       string
 	password    string
@@ -62,6 +64,7 @@ func main() {
 	flag.IntVar(&c.clients, "clients", 32, "concurrent clients")
 	flag.DurationVar(&c.duration, "duration", 20*time.Second, "measured duration")
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "duration of the warm-up, not measured")
+	flag.DurationVar(&c.think, "think", 0, "pause of each client between two requests, drawn between half and one and a half times this (0: none, the server is kept busy)")
 	flag.StringVar(&c.scenario, "scenario", "conventions", "what the clients request: "+strings.Join(scenarioNames(), ", "))
 	flag.StringVar(&c.email, "email", "conseillere@demo.ctg.fr", "account to sign in with")
 	flag.StringVar(&c.password, "password", "demo-ctg-2026", "its password")
@@ -123,14 +126,14 @@ func run(ctx context.Context, c config) error {
 	if len(paths) == 0 {
 		return fmt.Errorf("scenario %s: nothing to request (does %s see any convention?)", c.scenario, c.email)
 	}
-	fmt.Fprintf(os.Stderr, "%d clients × %d paths of scenario %s: %v of warm-up, then %v measured\n",
-		c.clients, len(paths), c.scenario, c.warmup, c.duration)
+	fmt.Fprintf(os.Stderr, "%d clients × %d paths of scenario %s, pause %v: %v of warm-up, then %v measured\n",
+		c.clients, len(paths), c.scenario, c.think, c.warmup, c.duration)
 
-	res, err := s.load(ctx, paths, c.clients, c.warmup, c.duration, c.cpuprofile)
+	res, err := s.load(ctx, paths, c)
 	if err != nil {
 		return err
 	}
-	res.Scenario, res.Clients, res.Paths = c.scenario, c.clients, len(paths)
+	res.Scenario, res.Clients, res.Paths, res.Think = c.scenario, c.clients, len(paths), c.think.Seconds()
 	if c.asJSON {
 		enc := json.NewEncoder(os.Stdout)
 		enc.SetIndent("", "  ")
@@ -283,6 +286,7 @@ type result struct {
 	Scenario   string  `json:"scenario"`
 	Clients    int     `json:"clients"`
 	Paths      int     `json:"paths"`
+	Think      float64 `json:"think_s"`
 	Duration   float64 `json:"duration_s"`
 	Requests   int     `json:"requests"`
 	Throughput float64 `json:"requests_per_s"`
@@ -300,7 +304,7 @@ type result struct {
 }
 
 func (r result) print(w io.Writer) {
-	fmt.Fprintf(w, "scenario    %s (%d paths), %d clients\n", r.Scenario, r.Paths, r.Clients)
+	fmt.Fprintf(w, "scenario    %s (%d paths), %d clients, pause %gs\n", r.Scenario, r.Paths, r.Clients, r.Think)
 	fmt.Fprintf(w, "requests    %d in %.1f s: %.0f requests/s\n", r.Requests, r.Duration, r.Throughput)
 	fmt.Fprintf(w, "latency     mean %.2f ms, p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms\n", r.Mean, r.P50, r.P90, r.P99, r.Max)
 	fmt.Fprintf(w, "cpu         %.2f ms per request (this process, user + system)\n", r.CPU)
@@ -312,7 +316,8 @@ func (r result) print(w io.Writer) {
 
 // load runs the clients and gathers their latencies. A request counts when
 // it starts after the warm-up and before the end.
-func (s *session) load(ctx context.Context, paths []string, clients int, warmup, duration time.Duration, cpuprofile string) (result, error) {
+func (s *session) load(ctx context.Context, paths []string, c config) (result, error) {
+	clients, warmup, duration, cpuprofile := c.clients, c.warmup, c.duration, c.cpuprofile
 	begin := time.Now()
 	var prof *os.File
 	if cpuprofile != "" {
@@ -341,17 +346,20 @@ func (s *session) load(ctx context.Context, paths []string, clients int, warmup,
 		errs      = map[string]int{}
 		wg        sync.WaitGroup
 	)
-	for c := range clients {
+	for n := range clients {
 		wg.Go(func() {
 			var mine []time.Duration
 			myErrs := map[string]int{}
-			for i := c * len(paths) / clients; ; i++ {
+			for i := n * len(paths) / clients; ; i++ {
 				t0 := time.Now()
 				if !t0.Before(until) || ctx.Err() != nil {
 					break
 				}
 				status, _, err := s.get(ctx, paths[i%len(paths)])
 				elapsed := time.Since(t0)
+				if c.think > 0 {
+					time.Sleep(min(c.think/2+rand.N(c.think), time.Until(until)))
+				}
 				if t0.Before(from) {
 					continue
 				}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"ctg/bench/dataset"
-	"ctg/internal/account"
 	"ctg/internal/store"
 	"ctg/internal/territory"
 	"ctg/internal/testdb"
@@ -29,8 +28,8 @@ type benchFixture struct {
 	ids     []string
 }
 
-// newBenchFixture builds the server the way ctg serve does (open, migrate,
-// seed the CAFs, web.New) and stores n synthetic signed conventions.
+// newBenchFixture builds the server the way ctg serve does (open, prepare,
+// web.New) and stores n synthetic signed conventions.
 func newBenchFixture(b *testing.B, dialect string, n int) *benchFixture {
 	b.Helper()
 	ctx := context.Background()
@@ -43,14 +42,7 @@ func newBenchFixture(b *testing.B, dialect string, n int) *benchFixture {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		b.Fatal(err)
-	}
-	var cafs []account.Organisation
-	for _, c := range ref.CAFs() {
-		cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
-	}
-	if err := db.SeedCAFs(ctx, cafs); err != nil {
+	if err := db.Prepare(ctx, ref); err != nil {
 		b.Fatal(err)
 	}
 	f := &benchFixture{}

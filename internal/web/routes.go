@@ -43,6 +43,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /admin", s.page(s.adminPage))
 	mux.Handle("POST /admin/organisations", s.page(s.adminCreateOrganisation))
 	mux.Handle("POST /admin/utilisateurs", s.page(s.adminCreateUser))
+	// Diagnostic pages: import, catalogue, diagnosis.
+	// (diagnostic pages block)
+	// Diagnostic pages: facilities, findings and stakes.
+	// (findings pages block)
 
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(serveOpenAPI))
@@ -61,6 +65,13 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/conventions/{id}/status", s.api(s.apiConventionStatus))
 	mux.Handle("GET /api/v1/conventions/{id}/history", s.api(s.apiConventionHistory))
 	mux.Handle("GET /api/v1/coverage", s.api(s.apiCoverage))
+
+	// Diagnostic: indicators, imports and the diagnosis of a convention.
+	// (indicators block)
+
+	// Diagnostic: facilities, findings and stakes.
+	// (findings block)
+
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 
 	mux.Handle("/", s.public(func(w http.ResponseWriter, r *http.Request) error { return errNoPage }))

@@ -151,6 +151,7 @@ func TestAxe(t *testing.T) {
 		}},
 		{name: "convention edit", who: demoAdvisor, path: "/conventions/" + signed.ID + "/modifier"},
 		{name: "convention history", who: demoAdvisor, path: "/conventions/" + signed.ID + "/historique"},
+		{name: "convention communes", who: demoAdvisor, path: "/conventions/" + signed.ID + "/communes"},
 		{name: "territories", who: demoAdvisor, path: "/territoires"},
 		{name: "territories, search", who: demoAdvisor, path: "/territoires?q=saint+jo"},
 		{name: "territories, nothing found", who: demoAdvisor, path: "/territoires?q=zzqqxx"},

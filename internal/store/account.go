@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"ctg/internal/account"
 	"ctg/internal/app"
 	"ctg/internal/territory"
@@ -303,4 +305,21 @@ func (db *DB) Prepare(ctx context.Context, ref *territory.Ref) error {
 		cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
 	}
 	return db.SeedCAFs(ctx, cafs)
+}
+
+// OrganisationsByID returns the organisations with these ids, in no order;
+// unknown ids are left out.
+func (db *DB) OrganisationsByID(ctx context.Context, ids []string) ([]account.Organisation, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT id, name, kind, territory, created_at FROM organisations WHERE id IN (?)`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("store.OrganisationsByID: %w", err)
+	}
+	var out []account.Organisation
+	if err := sel(ctx, db.x, &out, q, args...); err != nil {
+		return nil, fmt.Errorf("store.OrganisationsByID: %w", mapError(err))
+	}
+	return out, nil
 }

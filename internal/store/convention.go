@@ -449,9 +449,32 @@ func (db *DB) SetStatus(ctx context.Context, u *account.User, id string, ifVersi
 
 // History lists the changes to a convention and what it contains, newest first.
 func (db *DB) History(ctx context.Context, u *account.User, id string, limit int) ([]convention.Entry, error) {
-	if _, err := db.Convention(ctx, u, id); err != nil {
+	c, err := db.Convention(ctx, u, id)
+	if err != nil {
 		return nil, err
 	}
+	return db.HistoryOf(ctx, c, limit)
+}
+
+// ConventionTitle returns the title of a convention u may see.
+func (db *DB) ConventionTitle(ctx context.Context, u *account.User, id string) (string, error) {
+	q := `SELECT c.title FROM conventions c WHERE c.id = ?`
+	args := []any{id}
+	if !u.IsAdmin() {
+		q += ` AND (c.caf_id = ? OR EXISTS (SELECT 1 FROM convention_parties p WHERE p.convention_id = c.id AND p.organisation_id = ?))`
+		args = append(args, u.OrgID, u.OrgID)
+	}
+	var title string
+	if err := get(ctx, db.x, &title, q, args...); err != nil {
+		return "", fmt.Errorf("store.ConventionTitle: %w", mapError(err))
+	}
+	return title, nil
+}
+
+// HistoryOf lists the changes to a convention the caller has already
+// loaded for a user who may see it, newest first.
+func (db *DB) HistoryOf(ctx context.Context, c *convention.Convention, limit int) ([]convention.Entry, error) {
+	id := c.ID
 	if limit <= 0 {
 		limit = 500
 	}

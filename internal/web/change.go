@@ -64,26 +64,50 @@ func formatChange(field string, v any, names map[string]string) string {
 
 func init() { funcs["change"] = formatChange }
 
-// historyNames maps the ids that history entries mention to names.
-func (s *Server) historyNames(r *http.Request, entries []convention.Entry) (map[string]string, error) {
-	names, err := s.cafNames(r)
+// historyNames maps to names the organisation and convention ids that the
+// history entries mention, and the extra organisation ids given, with one
+// query for the organisations.
+func (s *Server) historyNames(r *http.Request, entries []convention.Entry, orgs ...string) (map[string]string, error) {
+	orgIDs := append([]string(nil), orgs...)
+	var convIDs []string
+	add := func(list *[]string, v any) {
+		switch x := v.(type) {
+		case string:
+			if x != "" {
+				*list = append(*list, x)
+			}
+		case []any:
+			for _, e := range x {
+				if id, ok := e.(string); ok && id != "" {
+					*list = append(*list, id)
+				}
+			}
+		}
+	}
+	for _, e := range entries {
+		for key, ch := range e.Changes {
+			switch key {
+			case "caf", "parties":
+				add(&orgIDs, ch.Before)
+				add(&orgIDs, ch.After)
+			case "renews":
+				add(&convIDs, ch.Before)
+				add(&convIDs, ch.After)
+			}
+		}
+	}
+	names := map[string]string{}
+	found, err := s.db.OrganisationsByID(r.Context(), orgIDs)
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		for _, key := range []string{"renews"} {
-			ch, ok := e.Changes[key]
-			if !ok {
-				continue
-			}
-			for _, v := range []any{ch.Before, ch.After} {
-				if id, ok := v.(string); ok && id != "" {
-					if _, done := names[id]; !done {
-						if c, err := s.db.Convention(r.Context(), currentUser(r), id); err == nil {
-							names[id] = c.Title
-						}
-					}
-				}
+	for _, o := range found {
+		names[o.ID] = o.Name
+	}
+	for _, id := range convIDs {
+		if _, done := names[id]; !done {
+			if title, err := s.db.ConventionTitle(r.Context(), currentUser(r), id); err == nil {
+				names[id] = title
 			}
 		}
 	}

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"encoding/csv"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 
 	"ctg/internal/account"
 	"ctg/internal/app"
@@ -29,7 +32,6 @@ type conventionData struct {
 	Next       *stepView
 	EPCIs      []perimeterEPCI
 	Singles    []territory.Commune
-	Communes   []territory.Commune
 	Renews     *convention.Convention
 	RenewedBy  *convention.Convention
 	History    []convention.Entry
@@ -48,20 +50,18 @@ func (s *Server) conventionData(r *http.Request, id string) (*conventionData, er
 		return nil, err
 	}
 	d := &conventionData{C: c, CanEdit: convention.CheckEdit(u, c) == nil, Today: s.today(), Labels: fieldLabels}
-	d.History, err = s.db.History(r.Context(), u, id, 8)
+	d.History, err = s.db.HistoryOf(r.Context(), c, 8)
 	if err != nil {
 		return nil, err
 	}
-	// The names of the history hold every organisation's, the CAF's among
-	// them: the page reads the table of organisations once, not twice.
-	if d.Names, err = s.historyNames(r, d.History); err != nil {
+	// One query names the CAF, the parties and what the history mentions.
+	if d.Names, err = s.historyNames(r, d.History, append([]string{c.CAF}, c.Parties...)...); err != nil {
 		return nil, err
 	}
 	d.CAFName = d.Names[c.CAF]
 	for _, p := range c.Parties {
-		o, err := s.db.Organisation(r.Context(), p)
-		if err == nil {
-			d.Parties = append(d.Parties, o)
+		if name, ok := d.Names[p]; ok {
+			d.Parties = append(d.Parties, account.Organisation{ID: p, Name: name})
 		}
 	}
 	done := map[string]string{}
@@ -112,16 +112,15 @@ func (s *Server) conventionData(r *http.Request, id string) (*conventionData, er
 			d.Singles = append(d.Singles, cm)
 		}
 	}
-	for _, code := range c.Communes {
-		if cm, ok := s.ref.Commune(code); ok {
-			d.Communes = append(d.Communes, cm)
+	if c.Renews != nil {
+		if title, err := s.db.ConventionTitle(r.Context(), u, *c.Renews); err == nil {
+			d.Renews = &convention.Convention{ID: *c.Renews, Title: title}
 		}
 	}
-	if c.Renews != nil {
-		d.Renews, _ = s.db.Convention(r.Context(), u, *c.Renews)
-	}
 	if c.RenewedBy != nil {
-		d.RenewedBy, _ = s.db.Convention(r.Context(), u, *c.RenewedBy)
+		if title, err := s.db.ConventionTitle(r.Context(), u, *c.RenewedBy); err == nil {
+			d.RenewedBy = &convention.Convention{ID: *c.RenewedBy, Title: title}
+		}
 	}
 	return d, nil
 }
@@ -174,7 +173,7 @@ func (s *Server) conventionHistoryPage(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	h, err := s.db.History(r.Context(), u, c.ID, 2000)
+	h, err := s.db.HistoryOf(r.Context(), c, 2000)
 	if err != nil {
 		return err
 	}
@@ -191,4 +190,44 @@ var fieldLabels = map[string]string{
 	"perimeter": "Périmètre", "population": "Population", "renews": "Renouvelle", "status": "Statut",
 	"signed_on": "Signée le", "date": "Date",
 	"convention.create": "Création", "convention.update": "Modification", "convention.status": "Changement de statut",
+}
+
+type communesData struct {
+	C         *convention.Convention
+	Communes  []territory.Commune
+	EPCINames map[string]string
+}
+
+// conventionCommunesPage lists the communes of the perimeter, by name.
+func (s *Server) conventionCommunesPage(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.db.Convention(r.Context(), currentUser(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	d := communesData{C: c, EPCINames: map[string]string{}}
+	for _, code := range c.Communes {
+		if cm, ok := s.ref.Commune(code); ok {
+			d.Communes = append(d.Communes, cm)
+			if e, ok := s.ref.EPCI(cm.EPCI); ok {
+				d.EPCINames[e.SIREN] = e.Name
+			}
+		}
+	}
+	slices.SortFunc(d.Communes, func(a, b territory.Commune) int {
+		return strings.Compare(territory.Normalize(a.Name), territory.Normalize(b.Name))
+	})
+	if r.URL.Query().Get("format") == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="communes.csv"`)
+		_, _ = w.Write([]byte("\ufeff"))
+		cw := csv.NewWriter(w)
+		cw.Comma = ';'
+		_ = cw.Write([]string{"code_insee", "commune", "epci", "intercommunalite", "population_municipale"})
+		for _, cm := range d.Communes {
+			_ = cw.Write([]string{cm.Code, cm.Name, cm.EPCI, d.EPCINames[cm.EPCI], strconv.Itoa(cm.Population)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	return s.render(w, r, "convention_communes", "Communes — "+c.Title, "conventions", d)
 }

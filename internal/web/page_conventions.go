@@ -63,7 +63,7 @@ func filterQuery(f store.Filter) string {
 }
 
 func (s *Server) cafNames(r *http.Request) (map[string]string, error) {
-	orgs, err := s.db.Organisations(r.Context(), "")
+	orgs, err := s.db.Organisations(r.Context(), "caf")
 	if err != nil {
 		return nil, err
 	}

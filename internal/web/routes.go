@@ -38,6 +38,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /conventions/{id}/modifier", s.page(s.conventionUpdate))
 	mux.Handle("POST /conventions/{id}/statut", s.page(s.conventionStatus))
 	mux.Handle("GET /conventions/{id}/historique", s.page(s.conventionHistoryPage))
+	mux.Handle("GET /conventions/{id}/communes", s.page(s.conventionCommunesPage))
 	mux.Handle("GET /compte", s.page(s.accountPage))
 	mux.Handle("POST /compte/mot-de-passe", s.page(s.changePassword))
 	mux.Handle("GET /admin", s.page(s.adminPage))

@@ -119,13 +119,30 @@ func fill(ctx context.Context, q sqlx.QueryerContext, cs []*convention.Conventio
 }
 
 func loadConvention(ctx context.Context, q sqlx.QueryerContext, id string) (*convention.Convention, error) {
+	return loadConventionWith(ctx, q, id, true)
+}
+
+func loadConventionWith(ctx context.Context, q sqlx.QueryerContext, id string, withCommunes bool) (*convention.Convention, error) {
 	var r conventionRow
 	if err := get(ctx, q, &r, `SELECT `+conventionColumns+` FROM conventions c WHERE c.id = ?`, id); err != nil {
 		return nil, mapError(err)
 	}
 	c := r.convention()
-	if err := fill(ctx, q, []*convention.Convention{c}, true); err != nil {
+	if err := fill(ctx, q, []*convention.Convention{c}, withCommunes); err != nil {
 		return nil, err
+	}
+	return c, nil
+}
+
+// ConventionHead returns the convention if u may see it, without the list
+// of its communes (Communes is empty): for pages that show the rest.
+func (db *DB) ConventionHead(ctx context.Context, u *account.User, id string) (*convention.Convention, error) {
+	c, err := loadConventionWith(ctx, db.x, id, false)
+	if err != nil {
+		return nil, fmt.Errorf("store.ConventionHead: %w", err)
+	}
+	if !convention.Visible(u, c) {
+		return nil, app.ErrNotFound
 	}
 	return c, nil
 }

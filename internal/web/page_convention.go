@@ -45,10 +45,13 @@ type conventionData struct {
 
 func (s *Server) conventionData(r *http.Request, id string) (*conventionData, error) {
 	u := currentUser(r)
-	c, err := s.db.Convention(r.Context(), u, id)
+	c, err := s.db.ConventionHead(r.Context(), u, id)
 	if err != nil {
 		return nil, err
 	}
+	// The page counts the communes; the reference resolves the perimeter
+	// as it did when the convention was saved.
+	c.Communes = convention.Resolve(s.ref, c.Perimeter)
 	d := &conventionData{C: c, CanEdit: convention.CheckEdit(u, c) == nil, Today: s.today(), Labels: fieldLabels}
 	d.History, err = s.db.HistoryOf(r.Context(), c, 8)
 	if err != nil {

@@ -1,0 +1,228 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+
+	"ctg/internal/account"
+	"ctg/internal/diagnostic"
+	"ctg/internal/territory"
+)
+
+const importColumns = `id, at, finished_at, user_id, user_name, filename, source, year, status, phase,
+	rows_total, rows_done, rows_count, values_count, communes, secret, message`
+
+type importRow struct {
+	diagnostic.Import
+	Details string `db:"details"`
+}
+
+func (r *importRow) imp() diagnostic.Import {
+	i := r.Import
+	var d struct {
+		Fields map[string]string `json:"fields"`
+	}
+	switch i.Status {
+	case diagnostic.ImportDone:
+		var s diagnostic.ImportSummary
+		if json.Unmarshal([]byte(r.Details), &s) == nil {
+			i.Summary = &s
+		}
+	case diagnostic.ImportFailed:
+		if json.Unmarshal([]byte(r.Details), &d) == nil {
+			i.Fields = d.Fields
+		}
+	}
+	return i
+}
+
+// Imports returns the latest imports, newest first, without their
+// summaries; every signed-in user may read them.
+func (db *DB) Imports(ctx context.Context, limit int) ([]diagnostic.Import, error) {
+	var rows []importRow
+	if err := sel(ctx, db.x, &rows, `SELECT `+importColumns+`, '{}' AS details FROM imports ORDER BY at DESC, id LIMIT ?`, limit); err != nil {
+		return nil, fmt.Errorf("store.Imports: %w", err)
+	}
+	out := make([]diagnostic.Import, len(rows))
+	for i := range rows {
+		out[i] = rows[i].imp()
+	}
+	return out, nil
+}
+
+// Import returns one import with its progress (while it runs), its summary
+// (once done) or its French error (once failed). ENotFound when unknown.
+func (db *DB) Import(ctx context.Context, id string) (*diagnostic.Import, error) {
+	var r importRow
+	if err := get(ctx, db.x, &r, `SELECT `+importColumns+`, details FROM imports WHERE id = ?`, id); err != nil {
+		return nil, fmt.Errorf("store.Import: %w", mapError(err))
+	}
+	i := r.imp()
+	return &i, nil
+}
+
+// Series lists the (indicator, year) pairs that have values, ratios
+// included, with their source.
+func (db *DB) Series(ctx context.Context) ([]diagnostic.SeriesInfo, error) {
+	var rows []diagnostic.SeriesInfo
+	if err := sel(ctx, db.x, &rows, `SELECT indicator, year, source, denominator_year, import_id, updated_at FROM indicator_series ORDER BY indicator, year`); err != nil {
+		return nil, fmt.Errorf("store.Series: %w", err)
+	}
+	return rows, nil
+}
+
+// inputs reads what a diagnosis of the given communes needs: the
+// catalogue, the latest year of each indicator, the aggregates of the
+// scopes (France and dep, when dep is not empty) and the communes' values.
+func (db *DB) inputs(ctx context.Context, communes []string, dep string, codes []string) (*diagnostic.Inputs, error) {
+	cat, err := loadCatalogue(ctx, db.x)
+	if err != nil {
+		return nil, err
+	}
+	series, err := db.Series(ctx)
+	if err != nil {
+		return nil, err
+	}
+	in := &diagnostic.Inputs{Catalogue: cat, Latest: diagnostic.Latest(cat, series),
+		Aggregates: map[diagnostic.Key]map[string]diagnostic.Aggregate{}, Cells: map[diagnostic.Key]map[string]diagnostic.Cell{}}
+	if dep != "" {
+		if err := db.readAggregates(ctx, in, dep); err != nil {
+			return nil, err
+		}
+	}
+	keys := diagnostic.Needs(cat, in.Latest, codes)
+	if len(keys) > 0 && len(communes) > 0 {
+		if err := db.readCells(ctx, in, keys, communes); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+func (db *DB) readAggregates(ctx context.Context, in *diagnostic.Inputs, dep string) error {
+	rows, err := db.x.QueryContext(ctx, db.x.Rebind(`SELECT indicator, year, scope, value, with_value, secret, total FROM indicator_aggregates WHERE scope IN (?, ?)`), diagnostic.France, dep)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var a diagnostic.Aggregate
+		var v sql.NullFloat64
+		if err := rows.Scan(&a.Indicator, &a.Year, &a.Scope, &v, &a.WithValue, &a.Secret, &a.Total); err != nil {
+			return err
+		}
+		if s, ok := in.Latest[a.Indicator]; !ok || s.Year != a.Year {
+			continue
+		}
+		if v.Valid {
+			a.Value = &v.Float64
+		}
+		k := diagnostic.Key{Code: a.Indicator, Year: a.Year}
+		if in.Aggregates[k] == nil {
+			in.Aggregates[k] = map[string]diagnostic.Aggregate{}
+		}
+		in.Aggregates[k][a.Scope] = a
+	}
+	return rows.Err()
+}
+
+// cellsChunk bounds the commune codes of one query.
+const cellsChunk = 1000
+
+func (db *DB) readCells(ctx context.Context, in *diagnostic.Inputs, keys []diagnostic.Key, communes []string) error {
+	var codes []string
+	var years []int
+	want := map[diagnostic.Key]bool{}
+	for _, k := range keys {
+		want[k] = true
+		in.Cells[k] = map[string]diagnostic.Cell{}
+		if !slices.Contains(codes, k.Code) {
+			codes = append(codes, k.Code)
+		}
+		if !slices.Contains(years, k.Year) {
+			years = append(years, k.Year)
+		}
+	}
+	// SQLite is told to read the commune index, which holds the values:
+	// without statistics its planner may prefer the primary key, which
+	// would read every commune of each indicator.
+	from := `indicator_values`
+	if db.Dialect == SQLite {
+		from = `indicator_values INDEXED BY indicator_values_commune`
+	}
+	for start := 0; start < len(communes); start += cellsChunk {
+		chunk := communes[start:min(len(communes), start+cellsChunk)]
+		q, args, err := sqlx.In(`SELECT indicator, year, commune, value FROM `+from+` WHERE commune IN (?) AND indicator IN (?) AND year IN (?)`, chunk, codes, years)
+		if err != nil {
+			return err
+		}
+		rows, err := db.x.QueryContext(ctx, db.x.Rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		var k diagnostic.Key
+		var commune string
+		var v sql.NullFloat64
+		for rows.Next() {
+			if err := rows.Scan(&k.Code, &k.Year, &commune, &v); err != nil {
+				rows.Close()
+				return err
+			}
+			if want[k] {
+				in.Cells[k][commune] = diagnostic.Cell{Value: v.Float64, Secret: !v.Valid}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Diagnosis computes the diagnosis of a perimeter (current commune codes)
+// next to the département dep and France; see diagnostic.Diagnose.
+func (db *DB) Diagnosis(ctx context.Context, ref *territory.Ref, communes []string, dep string) (*diagnostic.Diagnosis, error) {
+	in, err := db.inputs(ctx, communes, dep, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store.Diagnosis: %w", err)
+	}
+	return diagnostic.Diagnose(ref, in, communes, dep), nil
+}
+
+// ConventionDiagnosis computes the diagnosis of a convention's perimeter,
+// next to the département of its CAF and France. ENotFound when u may not
+// see the convention.
+func (db *DB) ConventionDiagnosis(ctx context.Context, ref *territory.Ref, u *account.User, id string) (*diagnostic.Diagnosis, error) {
+	c, err := db.Convention(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	return db.Diagnosis(ctx, ref, c.Communes, strings.TrimPrefix(c.CAF, "caf-"))
+}
+
+// CommuneDetail returns the value of each commune for the given indicators
+// (all those with values when codes is empty), at their latest year.
+func (db *DB) CommuneDetail(ctx context.Context, ref *territory.Ref, communes []string, codes []string) (*diagnostic.Detail, error) {
+	in, err := db.inputs(ctx, communes, "", codes)
+	if err != nil {
+		return nil, fmt.Errorf("store.CommuneDetail: %w", err)
+	}
+	return diagnostic.Details(ref, in, communes, codes), nil
+}
+
+// ConventionDetail is CommuneDetail over a convention's perimeter.
+// ENotFound when u may not see the convention.
+func (db *DB) ConventionDetail(ctx context.Context, ref *territory.Ref, u *account.User, id string, codes []string) (*diagnostic.Detail, error) {
+	c, err := db.Convention(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	return db.CommuneDetail(ctx, ref, c.Communes, codes)
+}

@@ -25,6 +25,7 @@ type conventionRow struct {
 	End        string    `db:"end_date"`
 	SignedOn   string    `db:"signed_on"`
 	Renews     *string   `db:"renews_id"`
+	RenewedBy  *string   `db:"renewed_by"`
 	EPCIs      string    `db:"perimeter_epcis"`
 	Communes   string    `db:"perimeter_communes"`
 	Excluded   string    `db:"perimeter_excluded"`
@@ -35,7 +36,8 @@ type conventionRow struct {
 }
 
 const conventionColumns = `c.id, c.kind, c.title, c.caf_id, c.status, c.start_date, c.end_date, c.signed_on, c.renews_id,
-	c.perimeter_epcis, c.perimeter_communes, c.perimeter_excluded, c.population, c.version, c.created_at, c.updated_at`
+	c.perimeter_epcis, c.perimeter_communes, c.perimeter_excluded, c.population, c.version, c.created_at, c.updated_at,
+	(SELECT r.id FROM conventions r WHERE r.renews_id = c.id) AS renewed_by`
 
 func split(s string) []string {
 	if s == "" {
@@ -47,13 +49,13 @@ func split(s string) []string {
 func (r conventionRow) convention() *convention.Convention {
 	return &convention.Convention{
 		ID: r.ID, Kind: r.Kind, Title: r.Title, CAF: r.CAF, Status: r.Status, Start: r.Start, End: r.End,
-		SignedOn: r.SignedOn, Renews: r.Renews, Version: r.Version, Population: r.Population,
+		SignedOn: r.SignedOn, Renews: r.Renews, RenewedBy: r.RenewedBy, Version: r.Version, Population: r.Population,
 		Perimeter: convention.Perimeter{EPCIs: split(r.EPCIs), Communes: split(r.Communes), Excluded: split(r.Excluded)},
 		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, Parties: []string{}, Communes: []string{}, Timeline: []convention.StatusChange{},
 	}
 }
 
-// fill loads the parties, communes, timeline and renewal of the given
+// fill loads the parties, communes and timeline of the given
 // conventions, with one query each.
 func fill(ctx context.Context, q sqlx.QueryerContext, cs []*convention.Convention, withCommunes bool) error {
 	if len(cs) == 0 {
@@ -89,15 +91,6 @@ func fill(ctx context.Context, q sqlx.QueryerContext, cs []*convention.Conventio
 		for _, p := range pairs {
 			byID[p.C].Communes = append(byID[p.C].Communes, p.V)
 		}
-	}
-	pairs = pairs[:0]
-	qs, args = in(`SELECT renews_id AS c, id AS v FROM conventions WHERE renews_id IN (?)`)
-	if err := sel(ctx, q, &pairs, qs, args...); err != nil {
-		return err
-	}
-	for _, p := range pairs {
-		v := p.V
-		byID[p.C].RenewedBy = &v
 	}
 	var steps []struct {
 		C string `db:"convention_id"`

@@ -103,6 +103,7 @@ func (l *loader) run(ctx context.Context) error {
 			events = append(events, event{s.On, func(ctx context.Context) error { return l.apply(ctx, c.Key, s) }})
 		}
 	}
+	events = append(events, l.facilitiesAndFindings()...)
 	// Stable: on the same day, accounts come first, then conventions in
 	// the order written.
 	slices.SortStableFunc(events, func(a, b event) int { return strings.Compare(a.on, b.on) })

@@ -44,7 +44,8 @@ func mustDB(tb testing.TB, dsn string) *store.DB {
 func counts(tb testing.TB, db *store.DB) map[string]int {
 	tb.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"organisations", "users", "conventions", "convention_parties", "convention_communes", "convention_status", "history"} {
+	for _, table := range []string{"organisations", "users", "conventions", "convention_parties", "convention_communes", "convention_status", "history",
+		"facilities", "findings", "stakes", "stake_findings"} {
 		var n int
 		if err := db.SQL().Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
 			tb.Fatal(err)
@@ -259,7 +260,9 @@ func TestLoad(t *testing.T) {
 func updates(h []convention.Entry) int {
 	n := 0
 	for _, e := range h {
-		if e.Action == "convention.update" {
+		// Changes to the convention itself, and to what it contains
+		// (findings, stakes…), besides its creation and status steps.
+		if e.Action == "convention.update" || !strings.HasPrefix(e.Action, "convention.") {
 			n++
 		}
 	}

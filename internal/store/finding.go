@@ -112,8 +112,9 @@ func loadStake(ctx context.Context, q sqlx.QueryerContext, id string) (*diagnost
 
 // seeConvention loads a convention u may see (ErrNotFound otherwise) and,
 // when edit is set, checks that u may change it (forbidden for readers).
+// Its communes are not loaded: findings and stakes do not need them.
 func seeConvention(ctx context.Context, q sqlx.QueryerContext, u *account.User, id string, edit bool) (*convention.Convention, error) {
-	c, err := loadConvention(ctx, q, id)
+	c, err := loadConventionWith(ctx, q, id, false)
 	if err != nil {
 		return nil, err
 	}

@@ -48,6 +48,15 @@ func (s *Server) Handler() http.Handler {
 	// (diagnostic pages block)
 	// Diagnostic pages: facilities, findings and stakes.
 	// (findings pages block)
+	mux.Handle("GET /conventions/{id}/equipements", s.page(s.facilitiesPage))
+	mux.Handle("POST /conventions/{id}/equipements", s.page(s.facilitySave))
+	mux.Handle("POST /conventions/{id}/equipements/import", s.page(s.facilitiesImport))
+	mux.Handle("POST /conventions/{id}/equipements/{fid}/supprimer", s.page(s.facilityDelete))
+	mux.Handle("GET /conventions/{id}/constats", s.page(s.findingsPage))
+	mux.Handle("POST /conventions/{id}/constats", s.page(s.findingSave))
+	mux.Handle("POST /conventions/{id}/constats/{fid}/supprimer", s.page(s.findingDelete))
+	mux.Handle("POST /conventions/{id}/enjeux", s.page(s.stakeSave))
+	mux.Handle("POST /conventions/{id}/enjeux/{sid}/supprimer", s.page(s.stakeDelete))
 
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(serveOpenAPI))
@@ -72,6 +81,23 @@ func (s *Server) Handler() http.Handler {
 
 	// Diagnostic: facilities, findings and stakes.
 	// (findings block)
+	mux.Handle("GET /api/v1/facilities", s.api(s.apiFacilities))
+	mux.Handle("POST /api/v1/facilities", s.api(s.apiCreateFacility))
+	mux.Handle("POST /api/v1/facilities/import", s.api(s.apiImportFacilities))
+	mux.Handle("GET /api/v1/facilities/{id}", s.api(s.apiFacility))
+	mux.Handle("PATCH /api/v1/facilities/{id}", s.api(s.apiPatchFacility))
+	mux.Handle("DELETE /api/v1/facilities/{id}", s.api(s.apiDeleteFacility))
+	mux.Handle("GET /api/v1/conventions/{id}/facilities", s.api(s.apiConventionFacilities))
+	mux.Handle("GET /api/v1/conventions/{id}/findings", s.api(s.apiFindings))
+	mux.Handle("POST /api/v1/conventions/{id}/findings", s.api(s.apiCreateFinding))
+	mux.Handle("GET /api/v1/findings/{id}", s.api(s.apiFinding))
+	mux.Handle("PATCH /api/v1/findings/{id}", s.api(s.apiPatchFinding))
+	mux.Handle("DELETE /api/v1/findings/{id}", s.api(s.apiDeleteFinding))
+	mux.Handle("GET /api/v1/conventions/{id}/stakes", s.api(s.apiStakes))
+	mux.Handle("POST /api/v1/conventions/{id}/stakes", s.api(s.apiCreateStake))
+	mux.Handle("GET /api/v1/stakes/{id}", s.api(s.apiStake))
+	mux.Handle("PATCH /api/v1/stakes/{id}", s.api(s.apiPatchStake))
+	mux.Handle("DELETE /api/v1/stakes/{id}", s.api(s.apiDeleteStake))
 
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 

@@ -181,6 +181,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 		{name: "conventions of the reader", who: reader, path: "/conventions", status: 200, renders: []string{"conventions.html"},
 			lacks: []string{"Nouvelle convention", "CTG Bordeaux"}},
 	}
+	requests = append(requests, findingsRenderCases(t, db, advisor, reader)...)
 
 	markers := templateMarkers(t)
 	covered := map[string][]string{}
@@ -262,6 +263,7 @@ type renderCase struct {
 	method   string
 	path     string
 	form     url.Values
+	body     string // sent as it is when there is no form, with the Content-Type of headers
 	headers  []string
 	status   int    // 0: a redirect to follow
 	kind     string // Content-Type prefix; text/html when empty
@@ -284,6 +286,8 @@ func serve(h http.Handler, rc renderCase) *httptest.ResponseRecorder {
 	if rc.form != nil {
 		req = httptest.NewRequest(rc.methodOr(), rc.path, strings.NewReader(rc.form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else if rc.body != "" {
+		req = httptest.NewRequest(rc.methodOr(), rc.path, strings.NewReader(rc.body))
 	} else {
 		req = httptest.NewRequest(rc.methodOr(), rc.path, nil)
 	}

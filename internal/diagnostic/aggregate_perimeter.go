@@ -10,6 +10,8 @@ import (
 // SeriesInfo describes the values of one indicator for one year: where they
 // come from and, for a ratio, the year of its denominator.
 type SeriesInfo struct {
+	// ID is the number the store gives the pair; its values carry it.
+	ID              int64     `json:"-" db:"id"`
 	Indicator       string    `json:"indicator" db:"indicator"`
 	Year            int       `json:"year" db:"year"`
 	Source          string    `json:"source" db:"source"`

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"ctg/internal/diagnostic"
@@ -30,7 +31,7 @@ func newRecompute(db *DB, ref *territory.Ref, cat *diagnostic.Catalogue) *recomp
 // loadInfos reads which (indicator, year) pairs have values.
 func (r *recompute) loadInfos(ctx context.Context, t *tx) error {
 	var rows []diagnostic.SeriesInfo
-	if err := sel(ctx, t, &rows, `SELECT indicator, year, source, denominator_year, import_id, updated_at FROM indicator_series`); err != nil {
+	if err := sel(ctx, t, &rows, `SELECT id, indicator, year, source, denominator_year, import_id, updated_at FROM indicator_series`); err != nil {
 		return err
 	}
 	r.infos = map[diagnostic.Key]diagnostic.SeriesInfo{
@@ -52,9 +53,11 @@ func (r *recompute) series(ctx context.Context, t *tx, k diagnostic.Key) (*diagn
 	var s *diagnostic.Series
 	if k.Code == diagnostic.Population && k.Year == diagnostic.PopulationYear {
 		s = r.g.PopulationSeries()
+	} else if info, ok := r.infos[k]; !ok {
+		s = r.g.NewSeries()
 	} else {
 		s = r.g.NewSeries()
-		rows, err := t.QueryContext(ctx, t.Rebind(`SELECT commune, value FROM indicator_values WHERE indicator = ? AND year = ?`), k.Code, k.Year)
+		rows, err := t.QueryContext(ctx, t.Rebind(`SELECT commune, value FROM indicator_values WHERE series_id = ?`), info.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -89,8 +92,7 @@ func (r *recompute) ratio(ctx context.Context, t *tx, ind diagnostic.Indicator, 
 		if _, err := exec(ctx, t, `DELETE FROM indicator_aggregates WHERE indicator = ? AND year = ?`, ind.Code, y); err != nil {
 			return err
 		}
-		_, err := exec(ctx, t, `DELETE FROM indicator_series WHERE indicator = ? AND year = ?`, ind.Code, y)
-		return err
+		return r.dropSeries(ctx, t, diagnostic.Key{Code: ind.Code, Year: y})
 	}
 	nk, dk := diagnostic.Key{Code: ind.Numerator, Year: y}, diagnostic.Key{Code: ind.Denominator, Year: denYear}
 	num, err := r.series(ctx, t, nk)
@@ -105,7 +107,8 @@ func (r *recompute) ratio(ctx context.Context, t *tx, ind diagnostic.Indicator, 
 		return err
 	}
 	source := diagnostic.RatioSource(r.infos[nk], r.infos[dk])
-	return r.writeSeries(ctx, t, diagnostic.SeriesInfo{Indicator: ind.Code, Year: y, Source: source, DenominatorYear: denYear})
+	_, err = r.replaceSeries(ctx, t, diagnostic.SeriesInfo{Indicator: ind.Code, Year: y, Source: source, DenominatorYear: denYear})
+	return err
 }
 
 // ratioAllYears computes a ratio for every year of its numerator.
@@ -118,8 +121,10 @@ func (r *recompute) ratioAllYears(ctx context.Context, t *tx, ind diagnostic.Ind
 	if _, err := exec(ctx, t, `DELETE FROM indicator_aggregates WHERE indicator = ?`, ind.Code); err != nil {
 		return err
 	}
-	if _, err := exec(ctx, t, `DELETE FROM indicator_series WHERE indicator = ?`, ind.Code); err != nil {
-		return err
+	for _, y := range r.years.With(ind.Code) {
+		if err := r.dropSeries(ctx, t, diagnostic.Key{Code: ind.Code, Year: y}); err != nil {
+			return err
+		}
 	}
 	for _, y := range r.years.With(ind.Numerator) {
 		if err := r.ratio(ctx, t, ind, y); err != nil {
@@ -129,20 +134,40 @@ func (r *recompute) ratioAllYears(ctx context.Context, t *tx, ind diagnostic.Ind
 	return nil
 }
 
-func (r *recompute) writeSeries(ctx context.Context, t *tx, s diagnostic.SeriesInfo) error {
-	if _, err := exec(ctx, t, `DELETE FROM indicator_series WHERE indicator = ? AND year = ?`, s.Indicator, s.Year); err != nil {
-		return err
-	}
-	_, err := exec(ctx, t, `INSERT INTO indicator_series (indicator, year, source, denominator_year, import_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		s.Indicator, s.Year, s.Source, s.DenominatorYear, s.ImportID, r.db.Now())
-	if err != nil {
-		return err
-	}
+// replaceSeries records the values of an (indicator, year) under a new id,
+// after removing the previous ones; it returns the new id.
+func (r *recompute) replaceSeries(ctx context.Context, t *tx, s diagnostic.SeriesInfo) (int64, error) {
 	k := diagnostic.Key{Code: s.Indicator, Year: s.Year}
-	if _, ok := r.infos[k]; !ok {
-		r.years[s.Indicator] = append(r.years[s.Indicator], s.Year)
+	if err := r.dropSeries(ctx, t, k); err != nil {
+		return 0, err
 	}
+	s.UpdatedAt = r.db.Now()
+	err := get(ctx, t, &s.ID, `INSERT INTO indicator_series (indicator, year, source, denominator_year, import_id, updated_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		s.Indicator, s.Year, s.Source, s.DenominatorYear, s.ImportID, s.UpdatedAt)
+	if err != nil {
+		return 0, err
+	}
+	r.years[s.Indicator] = append(r.years[s.Indicator], s.Year)
 	r.infos[k] = s
+	delete(r.cache, k)
+	return s.ID, nil
+}
+
+// dropSeries removes an (indicator, year) and its commune values.
+func (r *recompute) dropSeries(ctx context.Context, t *tx, k diagnostic.Key) error {
+	old, ok := r.infos[k]
+	if !ok || old.ID == 0 {
+		return nil
+	}
+	if _, err := exec(ctx, t, `DELETE FROM indicator_values WHERE series_id = ?`, old.ID); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, t, `DELETE FROM indicator_series WHERE id = ?`, old.ID); err != nil {
+		return err
+	}
+	delete(r.infos, k)
+	delete(r.cache, k)
+	r.years[k.Code] = slices.DeleteFunc(r.years[k.Code], func(y int) bool { return y == k.Year })
 	return nil
 }
 

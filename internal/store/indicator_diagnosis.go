@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -71,7 +70,7 @@ func (db *DB) Import(ctx context.Context, id string) (*diagnostic.Import, error)
 // included, with their source.
 func (db *DB) Series(ctx context.Context) ([]diagnostic.SeriesInfo, error) {
 	var rows []diagnostic.SeriesInfo
-	if err := sel(ctx, db.x, &rows, `SELECT indicator, year, source, denominator_year, import_id, updated_at FROM indicator_series ORDER BY indicator, year`); err != nil {
+	if err := sel(ctx, db.x, &rows, `SELECT id, indicator, year, source, denominator_year, import_id, updated_at FROM indicator_series ORDER BY indicator, year`); err != nil {
 		return nil, fmt.Errorf("store.Series: %w", err)
 	}
 	return rows, nil
@@ -98,7 +97,11 @@ func (db *DB) inputs(ctx context.Context, communes []string, dep string, codes [
 	}
 	keys := diagnostic.Needs(cat, in.Latest, codes)
 	if len(keys) > 0 && len(communes) > 0 {
-		if err := db.readCells(ctx, in, keys, communes); err != nil {
+		byKey := make(map[diagnostic.Key]int64, len(series))
+		for _, s := range series {
+			byKey[diagnostic.Key{Code: s.Indicator, Year: s.Year}] = s.ID
+		}
+		if err := db.readCells(ctx, in, keys, byKey, communes); err != nil {
 			return nil, err
 		}
 	}
@@ -135,30 +138,22 @@ func (db *DB) readAggregates(ctx context.Context, in *diagnostic.Inputs, dep str
 // cellsChunk bounds the commune codes of one query.
 const cellsChunk = 1000
 
-func (db *DB) readCells(ctx context.Context, in *diagnostic.Inputs, keys []diagnostic.Key, communes []string) error {
-	var codes []string
-	var years []int
-	want := map[diagnostic.Key]bool{}
+func (db *DB) readCells(ctx context.Context, in *diagnostic.Inputs, keys []diagnostic.Key, ids map[diagnostic.Key]int64, communes []string) error {
+	keyOf := map[int64]diagnostic.Key{}
+	var want []int64
 	for _, k := range keys {
-		want[k] = true
 		in.Cells[k] = map[string]diagnostic.Cell{}
-		if !slices.Contains(codes, k.Code) {
-			codes = append(codes, k.Code)
-		}
-		if !slices.Contains(years, k.Year) {
-			years = append(years, k.Year)
+		if id, ok := ids[k]; ok {
+			keyOf[id] = k
+			want = append(want, id)
 		}
 	}
-	// SQLite is told to read the commune index, which holds the values:
-	// without statistics its planner may prefer the primary key, which
-	// would read every commune of each indicator.
-	from := `indicator_values`
-	if db.Dialect == SQLite {
-		from = `indicator_values INDEXED BY indicator_values_commune`
+	if len(want) == 0 {
+		return nil
 	}
 	for start := 0; start < len(communes); start += cellsChunk {
 		chunk := communes[start:min(len(communes), start+cellsChunk)]
-		q, args, err := sqlx.In(`SELECT indicator, year, commune, value FROM `+from+` WHERE commune IN (?) AND indicator IN (?) AND year IN (?)`, chunk, codes, years)
+		q, args, err := sqlx.In(`SELECT series_id, commune, value FROM indicator_values WHERE commune IN (?) AND series_id IN (?)`, chunk, want)
 		if err != nil {
 			return err
 		}
@@ -166,17 +161,15 @@ func (db *DB) readCells(ctx context.Context, in *diagnostic.Inputs, keys []diagn
 		if err != nil {
 			return err
 		}
-		var k diagnostic.Key
+		var id int64
 		var commune string
 		var v sql.NullFloat64
 		for rows.Next() {
-			if err := rows.Scan(&k.Code, &k.Year, &commune, &v); err != nil {
+			if err := rows.Scan(&id, &commune, &v); err != nil {
 				rows.Close()
 				return err
 			}
-			if want[k] {
-				in.Cells[k][commune] = diagnostic.Cell{Value: v.Float64, Secret: !v.Valid}
-			}
+			in.Cells[keyOf[id]][commune] = diagnostic.Cell{Value: v.Float64, Secret: !v.Valid}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -101,6 +103,7 @@ func (db *DB) ImportIndicators(ctx context.Context, ref *territory.Ref, u *accou
 	if err != nil {
 		return nil, fail(err)
 	}
+	slog.Debug("import: committed")
 	if db.Dialect == Postgres {
 		// Fresh statistics keep the diagnosis on the commune index; a
 		// failure here only costs speed.
@@ -111,37 +114,34 @@ func (db *DB) ImportIndicators(ctx context.Context, ref *territory.Ref, u *accou
 
 // writeImport does the writing part of an import inside its transaction.
 func (db *DB) writeImport(ctx context.Context, ref *territory.Ref, u *account.User, t *tx, w *valueWriter, cat *diagnostic.Catalogue, vals *diagnostic.Values, sum *diagnostic.ImportSummary, followed bool) error {
-	q, args, err := sqlx.In(`SELECT indicator FROM indicator_series WHERE year = ? AND indicator IN (?) ORDER BY indicator`, vals.Year, vals.Codes)
-	if err != nil {
-		return err
-	}
-	if err := sel(ctx, t, &sum.Replaced, q, args...); err != nil {
-		return err
-	}
-	if sum.Replaced == nil {
-		sum.Replaced = []string{}
-	}
-	for _, code := range vals.Codes {
-		if _, err := exec(ctx, t, `DELETE FROM indicator_values WHERE indicator = ? AND year = ?`, code, vals.Year); err != nil {
-			return err
-		}
-	}
-	if err := w.write(ctx, vals); err != nil {
-		return err
-	}
-
 	r := newRecompute(db, ref, cat)
 	if err := r.loadInfos(ctx, t); err != nil {
 		return err
 	}
+	start := time.Now()
+	ids := make([]int64, len(vals.Codes))
+	for j, code := range vals.Codes {
+		if _, ok := r.infos[diagnostic.Key{Code: code, Year: vals.Year}]; ok {
+			sum.Replaced = append(sum.Replaced, code)
+		}
+		id, err := r.replaceSeries(ctx, t, diagnostic.SeriesInfo{Indicator: code, Year: vals.Year, Source: sum.Source, ImportID: sum.ID})
+		if err != nil {
+			return err
+		}
+		ids[j] = id
+	}
+	slog.Debug("import: old values deleted", "took", time.Since(start))
+	start = time.Now()
+	if err := w.write(ctx, vals, ids); err != nil {
+		return err
+	}
+	slog.Debug("import: values written", "values", len(vals.Value), "took", time.Since(start))
+	start = time.Now()
 	imported := map[string]bool{}
 	for j, code := range vals.Codes {
 		imported[code] = true
 		s := vals.SeriesOf(r.g, j)
 		r.cache[diagnostic.Key{Code: code, Year: vals.Year}] = s
-		if err := r.writeSeries(ctx, t, diagnostic.SeriesInfo{Indicator: code, Year: vals.Year, Source: sum.Source, ImportID: sum.ID}); err != nil {
-			return err
-		}
 		if err := r.sums(ctx, t, code, vals.Year, s); err != nil {
 			return err
 		}
@@ -162,6 +162,7 @@ func (db *DB) writeImport(ctx context.Context, ref *territory.Ref, u *account.Us
 		}
 	}
 
+	slog.Debug("import: aggregates computed", "took", time.Since(start))
 	details, err := json.Marshal(sum)
 	if err != nil {
 		return err
@@ -258,15 +259,15 @@ type valueWriter struct {
 	progress func(done int)
 }
 
-// sqliteBatch is how many values one INSERT carries (4 parameters each,
+// sqliteBatch is how many values one INSERT carries (3 parameters each,
 // far under SQLite's limit of 32,766).
 const sqliteBatch = 500
 
-func (w *valueWriter) write(ctx context.Context, v *diagnostic.Values) error {
+func (w *valueWriter) write(ctx context.Context, v *diagnostic.Values, ids []int64) error {
 	if w.db.Dialect == Postgres {
-		return w.copy(ctx, v)
+		return w.copy(ctx, v, ids)
 	}
-	return w.insert(ctx, v)
+	return w.insert(ctx, v, ids)
 }
 
 // report scales the communes written to the rows of the file.
@@ -276,7 +277,7 @@ func (w *valueWriter) report(communesDone, communes int) {
 	}
 }
 
-func (w *valueWriter) insert(ctx context.Context, v *diagnostic.Values) error {
+func (w *valueWriter) insert(ctx context.Context, v *diagnostic.Values, ids []int64) error {
 	nc := len(v.Codes)
 	total := len(v.Communes) * nc
 	stmts := map[int]*sqlx.Stmt{}
@@ -289,7 +290,7 @@ func (w *valueWriter) insert(ctx context.Context, v *diagnostic.Values) error {
 		if s, ok := stmts[n]; ok {
 			return s, nil
 		}
-		q := `INSERT INTO indicator_values (indicator, year, commune, value) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", n), ", ")
+		q := `INSERT INTO indicator_values (commune, series_id, value) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?), ", n), ", ")
 		s, err := w.t.PreparexContext(ctx, q)
 		if err != nil {
 			return nil, err
@@ -297,7 +298,7 @@ func (w *valueWriter) insert(ctx context.Context, v *diagnostic.Values) error {
 		stmts[n] = s
 		return s, nil
 	}
-	args := make([]any, 0, 4*sqliteBatch)
+	args := make([]any, 0, 3*sqliteBatch)
 	next := 0
 	for k := 0; k < total; k += sqliteBatch {
 		n := min(sqliteBatch, total-k)
@@ -308,7 +309,7 @@ func (w *valueWriter) insert(ctx context.Context, v *diagnostic.Values) error {
 			if !v.Secret[x] {
 				value = v.Value[x]
 			}
-			args = append(args, v.Codes[j], v.Year, v.Communes[i], value)
+			args = append(args, v.Communes[i], ids[j], value)
 		}
 		s, err := stmt(n)
 		if err != nil {
@@ -329,6 +330,7 @@ func (w *valueWriter) insert(ctx context.Context, v *diagnostic.Values) error {
 // copySource feeds COPY from the values, row-major, reporting progress.
 type copySource struct {
 	v    *diagnostic.Values
+	ids  []int64
 	x    int
 	row  []any
 	w    *valueWriter
@@ -348,25 +350,25 @@ func (c *copySource) Next() bool {
 func (c *copySource) Values() ([]any, error) {
 	x := c.x - 1
 	nc := len(c.v.Codes)
-	c.row[0], c.row[1], c.row[2] = c.v.Codes[x%nc], int32(c.v.Year), c.v.Communes[x/nc]
+	c.row[0], c.row[1] = c.v.Communes[x/nc], c.ids[x%nc]
 	if c.v.Secret[x] {
-		c.row[3] = nil
+		c.row[2] = nil
 	} else {
-		c.row[3] = c.v.Value[x]
+		c.row[2] = c.v.Value[x]
 	}
 	return c.row, nil
 }
 
 func (c *copySource) Err() error { return nil }
 
-func (w *valueWriter) copy(ctx context.Context, v *diagnostic.Values) error {
+func (w *valueWriter) copy(ctx context.Context, v *diagnostic.Values, ids []int64) error {
 	return w.raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return errors.New("store: COPY needs a pgx connection")
 		}
-		src := &copySource{v: v, row: make([]any, 4), w: w}
-		_, err := sc.Conn().CopyFrom(ctx, pgx.Identifier{"indicator_values"}, []string{"indicator", "year", "commune", "value"}, src)
+		src := &copySource{v: v, ids: ids, row: make([]any, 3), w: w}
+		_, err := sc.Conn().CopyFrom(ctx, pgx.Identifier{"indicator_values"}, []string{"commune", "series_id", "value"}, src)
 		return err
 	})
 }

@@ -39,31 +39,36 @@ CREATE TABLE imports (
 );
 CREATE INDEX imports_at ON imports (at);
 
--- The (indicator, year) pairs with values: an import replaces whole pairs,
--- so the import a value comes from is recorded here rather than on each of
--- millions of values. Ratios have rows too, written when they are computed,
--- with the year of their denominator.
+-- The (indicator, year) pairs with values, each with a number of its own
+-- that its commune values carry. An import replaces whole pairs: the old
+-- pair and its values go, a new pair with a new id comes, so the import a
+-- value comes from is recorded here rather than on each of millions of
+-- values. Ratios have rows too (without values), written when they are
+-- computed, with the year of their denominator.
 CREATE TABLE indicator_series (
+    id               BIGSERIAL PRIMARY KEY,
     indicator        TEXT NOT NULL,
     year             INTEGER NOT NULL,
     source           TEXT NOT NULL DEFAULT '',
     denominator_year INTEGER NOT NULL DEFAULT 0,
     import_id        TEXT NOT NULL DEFAULT '',
-    updated_at       TIMESTAMP NOT NULL,
-    PRIMARY KEY (indicator, year)
+    updated_at       TIMESTAMP NOT NULL
 );
+CREATE UNIQUE INDEX indicator_series_key ON indicator_series (indicator, year);
 
 -- Commune values under current commune codes. A NULL value is a secret one
--- (s, nd, empty in the file): never a zero.
+-- (s, nd, empty in the file): never a zero. The primary key leads with the
+-- commune and holds the value, so that a perimeter's values come from the
+-- index alone; an import writes its values in that order, which makes COPY
+-- append to it. Codes compare as bytes (COLLATE "C"), whatever the
+-- database's collation: cheaper, and the order the import sorts them in.
 CREATE TABLE indicator_values (
-    indicator TEXT NOT NULL,
-    year      INTEGER NOT NULL,
-    commune   TEXT NOT NULL,
+    commune   TEXT COLLATE "C" NOT NULL,
+    series_id BIGINT NOT NULL,
     value     DOUBLE PRECISION,
-    PRIMARY KEY (indicator, year, commune)
+    PRIMARY KEY (commune, series_id) INCLUDE (value)
 );
--- A perimeter's diagnosis reads its communes' values from this index alone.
-CREATE INDEX indicator_values_commune ON indicator_values (commune, indicator, year) INCLUDE (value);
+CREATE INDEX indicator_values_series ON indicator_values (series_id);
 
 -- Sums (and, for ratios, paired sums) per département and for France
 -- (scope 'FR'), computed at import so that a diagnosis reads two rows per

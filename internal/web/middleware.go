@@ -84,9 +84,17 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// ownBodyLimit lists the routes that cap their body themselves, with a
+// message of their own: an import file may weigh up to 200 Mo.
+var ownBodyLimit = map[string]bool{"POST /api/v1/imports": true}
+
 // limitBodies caps request bodies; handlers that read more get an error.
 func limitBodies(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ownBodyLimit[r.Method+" "+r.URL.Path] {
+			next.ServeHTTP(w, r)
+			return
+		}
 		if r.ContentLength > max {
 			if strings.HasPrefix(r.URL.Path, "/api/") {
 				writeJSON(w, http.StatusRequestEntityTooLarge, map[string]any{"error": map[string]string{

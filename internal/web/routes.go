@@ -78,6 +78,13 @@ func (s *Server) Handler() http.Handler {
 
 	// Diagnostic: indicators, imports and the diagnosis of a convention.
 	// (indicators block)
+	mux.Handle("GET /api/v1/indicators", s.api(s.apiIndicators))
+	mux.Handle("POST /api/v1/indicators", s.api(s.apiCreateIndicator))
+	mux.Handle("GET /api/v1/imports", s.api(s.apiImports))
+	mux.Handle("POST /api/v1/imports", s.api(s.apiImport))
+	mux.Handle("GET /api/v1/imports/{id}", s.api(s.apiImportByID))
+	mux.Handle("GET /api/v1/conventions/{id}/diagnostic", s.api(s.apiConventionDiagnostic))
+	mux.Handle("GET /api/v1/conventions/{id}/diagnostic/communes", s.api(s.apiConventionDiagnosticCommunes))
 
 	// Diagnostic: facilities, findings and stakes.
 	// (findings block)

@@ -42,6 +42,7 @@ Utilisation :
   ctg user add --db … --email E --name N --org ORG_ID --role admin|editor|reader   (mot de passe lu sur l'entrée standard)
   ctg token create --db … --email E [--label L]
   ctg backup --db … FICHIER
+  ctg import indicators --db … FICHIER [--year A] [--source TEXTE] [--map TITRE=code]…
 
 Chaque option se lit aussi dans une variable d'environnement : CTG_DB, CTG_ADDR, …
 `
@@ -118,6 +119,11 @@ func run(ctx context.Context, args []string, env Env, stdio IO) error {
 		return tokenCreateCmd(ctx, args[2:], env, stdio)
 	case "backup":
 		return backupCmd(ctx, args[1:], env, stdio)
+	case "import":
+		if len(args) < 2 || args[1] != "indicators" {
+			return usageError{"commande inconnue : utilisez « ctg import indicators »."}
+		}
+		return importIndicatorsCmd(ctx, args[2:], env, stdio)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdio.Stdout, usage)
 		return nil

@@ -522,10 +522,22 @@ func unknownReason(ref *territory.Ref, code string) string {
 	if _, ok := ref.Commune(code); ok {
 		return ""
 	}
-	if len(code) != 5 {
+	if !looksLikeCommune(code) {
 		return "ce n'est pas un code commune"
 	}
 	return "code commune inconnu du Code officiel géographique 2026"
+}
+
+// looksLikeCommune reports whether code has the form of an INSEE commune
+// code: five digits, or 2A/2B and three digits.
+func looksLikeCommune(code string) bool {
+	if len(code) != 5 {
+		return false
+	}
+	if code[0] == '2' && (code[1] == 'A' || code[1] == 'B') {
+		return isDigits(code[2:])
+	}
+	return isDigits(code)
 }
 
 func isArrondissement(code string) bool {

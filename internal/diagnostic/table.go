@@ -345,15 +345,16 @@ func notANumber(s string) error {
 // geoHeaders are the headers of a commune code column, normalised by
 // foldHeader, in order of preference.
 var geoHeaders = []string{
-	"codgeo", "codecommune", "codeinsee", "codeinseecommune", "codecommuneinsee",
+	"codgeo", "codecommune", "codeinsee", "codesinsee", "codeinseecommune", "codecommuneinsee",
 	"codegeographique", "codegeo", "com", "depcom", "codecom", "insee", "numcom",
 	"codgeocommune", "cog", "codecog", "inseecom", "communecode", "codeinseedelacommune",
 	"codedelacommune",
 }
 
 // FindGeoColumn returns the index of the column of commune codes: CODGEO,
-// code_commune, "Code commune", code_insee, COM, "Code géographique", DEPCOM,
-// ... compared without case, accents, spaces or punctuation.
+// code_commune, "Code commune", code_insee, Codes_Insee (the CAF's open
+// data), COM, "Code géographique", DEPCOM, ... compared without case,
+// accents, spaces or punctuation.
 func FindGeoColumn(headers []string) (int, bool) {
 	folded := make([]string, len(headers))
 	for i, h := range headers {

@@ -151,6 +151,22 @@ func TestAxe(t *testing.T) {
 		}},
 		{name: "convention edit", who: demoAdvisor, path: "/conventions/" + signed.ID + "/modifier"},
 		{name: "convention history", who: demoAdvisor, path: "/conventions/" + signed.ID + "/historique"},
+		{name: "facilities", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/equipements"},
+		{name: "facilities, form with errors", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/equipements", act: func(t *testing.T, tb *tab) {
+			tb.do("type places in words", chromedp.SendKeys(chromedp.ID("f-places"), "douze"))
+			tb.submit(`#formulaire-equipement button[type=submit]`)
+			tb.waitFor("the errors", `!!document.querySelector("#formulaire-equipement .error-summary")`)
+		}},
+		{name: "findings and stakes", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/constats"},
+		{name: "findings of a field", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/constats?champ=jeunesse"},
+		{name: "finding form with errors", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/constats", act: func(t *testing.T, tb *tab) {
+			tb.submit(`#formulaire-constat button[type=submit]`)
+			tb.waitFor("the errors", `!!document.querySelector("#formulaire-constat .error-summary")`)
+		}},
+		{name: "stake form with errors", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/constats", act: func(t *testing.T, tb *tab) {
+			tb.submit(`#formulaire-enjeu button[type=submit]`)
+			tb.waitFor("the errors", `!!document.querySelector("#formulaire-enjeu .error-summary")`)
+		}},
 		{name: "convention communes", who: demoAdvisor, path: "/conventions/" + signed.ID + "/communes"},
 		{name: "territories", who: demoAdvisor, path: "/territoires"},
 		{name: "territories, search", who: demoAdvisor, path: "/territoires?q=saint+jo"},

@@ -199,12 +199,13 @@ func uploadError(err error) error {
 }
 
 // importFacilities reads and stores the facilities of an uploaded file, all
-// or nothing.
-func (s *Server) importFacilities(r *http.Request) (diagnostic.FacilityImport, error) {
+// or nothing. The route caps its own body (see ownBodyLimit).
+func (s *Server) importFacilities(w http.ResponseWriter, r *http.Request) (diagnostic.FacilityImport, error) {
 	if !currentUser(r).CanEdit() {
 		return diagnostic.FacilityImport{}, app.Errorf(app.EForbidden, "Votre rôle (lecture) ne permet pas de modifier l'inventaire des équipements.")
 	}
-	r.Body = http.MaxBytesReader(nil, r.Body, maxFacilityFile+1<<20)
+	// The file, and room for the rest of the multipart form.
+	r.Body = http.MaxBytesReader(w, r.Body, maxFacilityFile+1<<20)
 	data, name, err := uploadedFile(r, maxFacilityFile)
 	if err != nil {
 		return diagnostic.FacilityImport{}, err
@@ -221,7 +222,7 @@ func (s *Server) importFacilities(r *http.Request) (diagnostic.FacilityImport, e
 }
 
 func (s *Server) apiImportFacilities(w http.ResponseWriter, r *http.Request) error {
-	sum, err := s.importFacilities(r)
+	sum, err := s.importFacilities(w, r)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -85,13 +86,24 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // ownBodyLimit lists the routes that cap their body themselves, with a
-// message of their own: an import file may weigh up to 200 Mo.
-var ownBodyLimit = map[string]bool{"POST /api/v1/imports": true}
+// message of their own: an import file may weigh up to 200 Mo, a
+// spreadsheet of facilities 20 Mo. A "*" stands for one segment of the
+// path, as in path.Match.
+var ownBodyLimit = []string{"POST /api/v1/imports", "POST /api/v1/facilities/import", "POST /conventions/*/equipements/import"}
+
+func capsOwnBody(r *http.Request) bool {
+	for _, p := range ownBodyLimit {
+		if ok, _ := path.Match(p, r.Method+" "+r.URL.Path); ok {
+			return true
+		}
+	}
+	return false
+}
 
 // limitBodies caps request bodies; handlers that read more get an error.
 func limitBodies(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if ownBodyLimit[r.Method+" "+r.URL.Path] {
+		if capsOwnBody(r) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -274,7 +274,7 @@ func (s *Server) facilitiesImport(w http.ResponseWriter, r *http.Request) error 
 	if _, err := s.db.Convention(r.Context(), currentUser(r), id); err != nil {
 		return err
 	}
-	sum, err := s.importFacilities(r)
+	sum, err := s.importFacilities(w, r)
 	code := app.ErrorCode(err)
 	if err != nil && code != app.EInvalid && code != app.ETooLarge {
 		return err

@@ -98,7 +98,6 @@ func readCSV(data []byte) (*Table, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.Comma = sep
 	cr.FieldsPerRecord = -1
-	cr.LazyQuotes = true
 	var records [][]string
 	var lines []int
 	for {
@@ -125,8 +124,10 @@ func readCSV(data []byte) (*Table, error) {
 
 func csvProblem(err error) string {
 	switch {
-	case errors.Is(err, csv.ErrQuote), errors.Is(err, csv.ErrBareQuote):
-		return "un guillemet n'est pas fermé."
+	case errors.Is(err, csv.ErrQuote):
+		return "un guillemet ouvert n'est pas fermé (le texte entre guillemets court jusqu'à la fin du fichier)."
+	case errors.Is(err, csv.ErrBareQuote):
+		return "un guillemet est placé au milieu d'une valeur : entourez la valeur de guillemets et doublez celui-ci (\"\")."
 	default:
 		return "la ligne ne peut pas être lue comme du CSV."
 	}

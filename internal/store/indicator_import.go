@@ -338,13 +338,20 @@ type copySource struct {
 }
 
 func (c *copySource) Next() bool {
-	c.x++
 	nc := len(c.v.Codes)
+	if c.x >= len(c.v.Value) {
+		if c.x == len(c.v.Value) {
+			c.w.report(len(c.v.Communes), len(c.v.Communes))
+			c.x++
+		}
+		return false
+	}
 	if done := c.x / nc; done >= c.next {
 		c.w.report(done, len(c.v.Communes))
 		c.next = done + 2000
 	}
-	return c.x <= len(c.v.Value)
+	c.x++
+	return true
 }
 
 func (c *copySource) Values() ([]any, error) {

@@ -29,6 +29,9 @@ type facilityForm struct {
 type facilityRow struct {
 	diagnostic.Facility
 	KindLabel string
+	// HasPlaces tells a facility without places from one with none.
+	HasPlaces bool
+	NPlaces   int
 }
 
 // facilityGroup is the facilities of one commune of the perimeter.
@@ -116,7 +119,11 @@ func (s *Server) facilitiesData(r *http.Request, id string) (*facilitiesData, er
 	d := &facilitiesData{C: c, CanEdit: u.CanEdit(), Kinds: diagnostic.FacilityKinds, Count: len(fs)}
 	byCommune := map[string][]facilityRow{}
 	for _, f := range fs {
-		byCommune[f.Commune] = append(byCommune[f.Commune], facilityRow{Facility: f, KindLabel: diagnostic.FacilityKindShort(f.Kind)})
+		row := facilityRow{Facility: f, KindLabel: diagnostic.FacilityKindShort(f.Kind), HasPlaces: f.Places != nil}
+		if f.Places != nil {
+			row.NPlaces = *f.Places
+		}
+		byCommune[f.Commune] = append(byCommune[f.Commune], row)
 	}
 	for _, code := range c.Communes {
 		cm, ok := s.ref.Commune(code)

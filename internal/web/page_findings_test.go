@@ -64,7 +64,9 @@ func findingsRenderCases(t *testing.T, db *store.DB, advisor, reader string) []r
 
 	return []renderCase{
 		{name: "facilities", who: advisor, path: page + "/equipements", status: 200, renders: []string{"facilities.html"},
-			contains: []string{"Multi-accueil Les Petits Pas", `id="chart-places"`, `id="formulaire-equipement"`, `id="commune-33473"`}},
+			contains: []string{"Multi-accueil Les Petits Pas", `id="chart-places"`, `id="formulaire-equipement"`, `id="commune-33473"`,
+				`<th scope="row">ALSH de Saint-Savin</th>
+        <td class="num">120</td>`}},
 		{name: "facilities, editing one", who: advisor, path: page + "/equipements?modifier=" + fs[0].ID, status: 200, renders: []string{"facilities.html"},
 			contains: []string{`name="id" value="` + fs[0].ID + `"`, "Enregistrer les modifications"}},
 		{name: "facilities, add refused", who: advisor, method: "POST", path: page + "/equipements",

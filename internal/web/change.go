@@ -11,6 +11,9 @@ import (
 // formatChange writes a history value in French for the field it belongs
 // to; names maps organisation and convention ids to their names.
 func formatChange(field string, v any, names map[string]string) string {
+	if s, ok := diagnosticChange(field, v); ok {
+		return s
+	}
 	name := func(id string) string {
 		if n, ok := names[id]; ok {
 			return n

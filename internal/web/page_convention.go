@@ -193,6 +193,14 @@ var fieldLabels = map[string]string{
 	"perimeter": "Périmètre", "population": "Population", "renews": "Renouvelle", "status": "Statut",
 	"signed_on": "Signée le", "date": "Date",
 	"convention.create": "Création", "convention.update": "Modification", "convention.status": "Changement de statut",
+
+	// What the convention contains: facilities, findings and stakes.
+	"name": "Nom", "commune": "Commune", "places": "Places", "manager": "Gestionnaire",
+	"field": "Champ d'intervention", "text": "Texte", "source": "Source",
+	"fields": "Champs d'intervention", "priority": "Priorité", "findings": "Constats", "stakes": "Enjeux",
+	"facility.create": "Équipement ajouté", "facility.update": "Équipement modifié", "facility.delete": "Équipement supprimé",
+	"finding.create": "Constat ajouté", "finding.update": "Constat modifié", "finding.delete": "Constat supprimé",
+	"stake.create": "Enjeu ajouté", "stake.update": "Enjeu modifié", "stake.delete": "Enjeu supprimé",
 }
 
 type communesData struct {

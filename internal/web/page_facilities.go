@@ -95,16 +95,6 @@ func (d *facilitiesData) ImportLines() []string {
 	return out
 }
 
-func init() {
-	for k, v := range map[string]string{
-		"facility.created": "L'équipement a été ajouté.",
-		"facility.updated": "L'équipement a été modifié.",
-		"facility.deleted": "L'équipement a été supprimé.",
-	} {
-		flashes[k] = v
-	}
-}
-
 // facilitiesData gathers the facilities of the convention's perimeter.
 func (s *Server) facilitiesData(r *http.Request, id string) (*facilitiesData, error) {
 	u := currentUser(r)

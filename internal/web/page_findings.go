@@ -84,46 +84,6 @@ type findingsData struct {
 	Stake   stakeForm
 }
 
-func init() {
-	for k, v := range map[string]string{
-		"finding.created": "Le constat a été ajouté.",
-		"finding.updated": "Le constat a été modifié.",
-		"finding.deleted": "Le constat a été supprimé.",
-		"stake.created":   "L'enjeu a été ajouté.",
-		"stake.updated":   "L'enjeu a été modifié.",
-		"stake.deleted":   "L'enjeu a été supprimé.",
-	} {
-		flashes[k] = v
-	}
-	// How the history names the fields and changes of facilities, findings
-	// and stakes; labels already given for conventions are kept.
-	for k, v := range map[string]string{
-		"name": "Nom", "commune": "Commune", "places": "Places", "manager": "Gestionnaire",
-		"field": "Champ d'intervention", "text": "Texte", "source": "Source",
-		"fields": "Champs d'intervention", "priority": "Priorité", "findings": "Constats", "stakes": "Enjeux",
-		"facility.create": "Équipement ajouté", "facility.update": "Équipement modifié", "facility.delete": "Équipement supprimé",
-		"finding.create": "Constat ajouté", "finding.update": "Constat modifié", "finding.delete": "Constat supprimé",
-		"stake.create": "Enjeu ajouté", "stake.update": "Enjeu modifié", "stake.delete": "Enjeu supprimé",
-	} {
-		if _, ok := fieldLabels[k]; !ok {
-			fieldLabels[k] = v
-		}
-	}
-	// The history's values: codes of kinds, fields, sources and priorities
-	// in French, lists of findings and stakes as a count. Other values go to
-	// the formatter registered before this one.
-	prev, _ := funcs["change"].(func(string, any, map[string]string) string)
-	if prev == nil {
-		prev = formatChange
-	}
-	funcs["change"] = func(name string, v any, names map[string]string) string {
-		if s, ok := diagnosticChange(name, v); ok {
-			return s
-		}
-		return prev(name, v, names)
-	}
-}
-
 // diagnosticChange writes a history value of a facility, finding or stake.
 func diagnosticChange(name string, v any) (string, bool) {
 	switch x := v.(type) {

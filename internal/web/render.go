@@ -259,6 +259,16 @@ var flashes = map[string]string{
 	"user":      "Le compte a été créé.",
 	"signedout": "Vous êtes déconnecté.",
 	"nochange":  "Aucune modification à enregistrer.",
+
+	"facility.created": "L'équipement a été ajouté.",
+	"facility.updated": "L'équipement a été modifié.",
+	"facility.deleted": "L'équipement a été supprimé.",
+	"finding.created":  "Le constat a été ajouté.",
+	"finding.updated":  "Le constat a été modifié.",
+	"finding.deleted":  "Le constat a été supprimé.",
+	"stake.created":    "L'enjeu a été ajouté.",
+	"stake.updated":    "L'enjeu a été modifié.",
+	"stake.deleted":    "L'enjeu a été supprimé.",
 }
 
 func flashText(key string) string { return flashes[key] }

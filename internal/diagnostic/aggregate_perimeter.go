@@ -87,27 +87,38 @@ func Latest(cat *Catalogue, series []SeriesInfo) map[string]SeriesInfo {
 // each ratio's numerator and denominator at theirs. The built-in population
 // is left out: it comes from the reference.
 func Needs(cat *Catalogue, latest map[string]SeriesInfo, codes []string) []Key {
+	counts, terms := NeedsSplit(cat, latest, codes)
+	return append(terms, counts...)
+}
+
+// NeedsSplit is Needs in two parts: the counts a diagnosis only sums over
+// the perimeter (a store may sum them itself, see Inputs.Sums), and the
+// terms of ratios, whose values it needs commune by commune.
+func NeedsSplit(cat *Catalogue, latest map[string]SeriesInfo, codes []string) (counts, terms []Key) {
 	seen := map[Key]bool{}
-	var out []Key
-	add := func(k Key) {
-		if !seen[k] && !(k.Code == Population && k.Year == PopulationYear) {
-			seen[k] = true
-			out = append(out, k)
-		}
-	}
-	for _, ind := range selected(cat, codes) {
+	builtin := func(k Key) bool { return k.Code == Population && k.Year == PopulationYear }
+	inds := selected(cat, codes)
+	for _, ind := range inds {
 		s, ok := latest[ind.Code]
-		if !ok {
+		if !ok || !ind.IsRatio() {
 			continue
 		}
-		if ind.IsRatio() {
-			add(Key{ind.Numerator, s.Year})
-			add(Key{ind.Denominator, s.DenominatorYear})
-		} else {
-			add(Key{ind.Code, s.Year})
+		for _, k := range []Key{{ind.Numerator, s.Year}, {ind.Denominator, s.DenominatorYear}} {
+			if !seen[k] && !builtin(k) {
+				seen[k] = true
+				terms = append(terms, k)
+			}
 		}
 	}
-	return out
+	for _, ind := range inds {
+		s, ok := latest[ind.Code]
+		k := Key{ind.Code, s.Year}
+		if ok && !ind.IsRatio() && !seen[k] && !builtin(k) {
+			seen[k] = true
+			counts = append(counts, k)
+		}
+	}
+	return counts, terms
 }
 
 func selected(cat *Catalogue, codes []string) []Indicator {
@@ -123,6 +134,13 @@ func selected(cat *Catalogue, codes []string) []Indicator {
 	return out
 }
 
+// PerimeterSum is a count summed over a perimeter by the store.
+type PerimeterSum struct {
+	Value  float64
+	With   int // communes with a number
+	Secret int // communes whose value is secret
+}
+
 // Inputs is what the store reads for a diagnosis.
 type Inputs struct {
 	Catalogue *Catalogue
@@ -132,6 +150,9 @@ type Inputs struct {
 	Aggregates map[Key]map[string]Aggregate
 	// Cells of the perimeter's communes, by key then commune code.
 	Cells map[Key]map[string]Cell
+	// Sums of counts over the perimeter, when the store summed them
+	// itself: Diagnose then needs no cells for them.
+	Sums map[Key]PerimeterSum
 }
 
 // cell returns a commune's value of a series, the built-in population
@@ -179,6 +200,11 @@ func Diagnose(ref *territory.Ref, in *Inputs, perimeter []string, dep string) *D
 			}
 			if a.with > 0 {
 				l.Perimeter = ratio(a.num, a.den, ind.Scale)
+			}
+		} else if sum, ok := in.Sums[Key{ind.Code, s.Year}]; ok {
+			a.num, a.with, a.secret = sum.Value, sum.With, sum.Secret
+			if a.with > 0 {
+				l.Perimeter = ptr(a.num)
 			}
 		} else {
 			k := Key{ind.Code, s.Year}

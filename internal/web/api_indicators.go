@@ -137,7 +137,7 @@ func readImportForm(r *http.Request) (diagnostic.ImportRequest, []byte, error) {
 	}
 	bad := app.Fields{}
 	var data []byte
-	gotFile := false
+	gotFile, gotMapping := false, false
 	for {
 		part, err := mr.NextPart()
 		if err == io.EOF {
@@ -180,6 +180,7 @@ func readImportForm(r *http.Request) (diagnostic.ImportRequest, []byte, error) {
 			if err != nil {
 				return req, nil, err
 			}
+			gotMapping = true
 			if v != "" {
 				if err := json.Unmarshal([]byte(v), &req.Mapping); err != nil {
 					bad.Add("mapping", `La correspondance s'écrit en JSON : {"titre de colonne": "code_indicateur", …}.`)
@@ -193,6 +194,9 @@ func readImportForm(r *http.Request) (diagnostic.ImportRequest, []byte, error) {
 	if !gotFile {
 		bad.Add("file", "Joignez le fichier à importer, dans le champ « file ».")
 	}
+	// Without a mapping, the headers INSEE and the CAF use are recognised,
+	// as the command line does; the summary's columns say what was taken.
+	req.Suggest = !gotMapping
 	if err := bad.Err(); err != nil {
 		return req, nil, err
 	}

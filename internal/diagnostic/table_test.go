@@ -244,3 +244,15 @@ func TestFindGeoColumn(t *testing.T) {
 		}
 	}
 }
+
+func TestPreview(t *testing.T) {
+	p := mustReadFile(t, "insee_2021_w1252.csv").Preview(5)
+	if p.GeoColumn != 0 || len(p.Rows) != 5 || p.TotalRows != 17 || p.Year != 2021 || p.Suggested["P21_POP0002"] != "pop_0_2" ||
+		p.Encoding != "Windows-1252" || p.Rows[0].Line != 2 {
+		t.Errorf("%+v", p)
+	}
+	p = mustReadFile(t, "caf_2022_bom.csv").Preview(50)
+	if p.GeoColumn != 1 || len(p.Rows) != 14 || p.Year != 0 || p.Suggested["NB_Allocataires"] != "allocataires" {
+		t.Errorf("%+v", p)
+	}
+}

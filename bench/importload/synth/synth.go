@@ -59,7 +59,7 @@ func Write(w io.Writer, ref *territory.Ref, codes []string, seed uint64) error {
 		bw.WriteString(c.Code)
 		bw.WriteString(";")
 		bw.WriteString(c.Name)
-		for j := range codes {
+		for range codes {
 			bw.WriteString(";")
 			switch r := rnd.IntN(100); {
 			case r == 0:
@@ -78,7 +78,6 @@ func Write(w io.Writer, ref *territory.Ref, codes []string, seed uint64) error {
 			default:
 				fmt.Fprintf(bw, "%d,%d", rnd.IntN(500), rnd.IntN(10))
 			}
-			_ = j
 		}
 		bw.WriteString("\n")
 	}

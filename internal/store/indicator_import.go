@@ -86,14 +86,22 @@ func (db *DB) ImportIndicators(ctx context.Context, ref *territory.Ref, u *accou
 		return nil, fail(err)
 	}
 	sum.ID = req.ID
-	if sum.Source == "" {
+	if sum.Source == "" && req.Filename != "" {
 		sum.Source = "Fichier « " + req.Filename + " »"
+	} else if sum.Source == "" {
+		sum.Source = "Fichier importé"
 	}
 	if followed {
 		db.setProgress(ctx, req.ID, phaseWriting, len(table.Rows))
 	}
 	err = db.transactConn(ctx, func(t *tx, raw func(func(any) error) error) error {
 		if err := db.lockIndicators(ctx, t); err != nil {
+			return err
+		}
+		// Read again under the lock: a ratio added since the file was
+		// checked must be computed with the new values too.
+		cat, err := loadCatalogue(ctx, t)
+		if err != nil {
 			return err
 		}
 		w := &valueWriter{db: db, t: t, raw: raw, rows: len(table.Rows),
@@ -105,8 +113,9 @@ func (db *DB) ImportIndicators(ctx context.Context, ref *territory.Ref, u *accou
 	}
 	slog.Debug("import: committed")
 	if db.Dialect == Postgres {
-		// Fresh statistics keep the diagnosis on the commune index; a
-		// failure here only costs speed.
+		// Fresh statistics keep the planner's choices for the perimeter
+		// reads right after millions of new rows; a failure here only
+		// costs speed.
 		_, _ = db.x.ExecContext(ctx, `ANALYZE indicator_values`)
 	}
 	return sum, nil

@@ -2,8 +2,11 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
+	"time"
 
 	"ctg/internal/convention"
 )
@@ -115,4 +118,42 @@ func (s *Server) historyNames(r *http.Request, entries []convention.Entry, orgs 
 		}
 	}
 	return names, nil
+}
+
+// historyRow is a history entry ready to show: every value already in French.
+type historyRow struct {
+	At      time.Time
+	User    string
+	Action  string
+	Changes []changeRow
+}
+
+type changeRow struct {
+	Label, Before, After string
+	HasBefore            bool
+}
+
+// historyRows prepares entries for the "history" partial, fields in a
+// stable order, so that the template only prints strings.
+func historyRows(entries []convention.Entry, names map[string]string) []historyRow {
+	label := func(k string) string {
+		if l, ok := fieldLabels[k]; ok {
+			return l
+		}
+		return k
+	}
+	out := make([]historyRow, len(entries))
+	for i, e := range entries {
+		row := historyRow{At: e.At, User: e.User, Action: label(e.Action)}
+		for _, k := range slices.Sorted(maps.Keys(e.Changes)) {
+			ch := e.Changes[k]
+			c := changeRow{Label: label(k), After: formatChange(k, ch.After, names), HasBefore: ch.Before != nil}
+			if c.HasBefore {
+				c.Before = formatChange(k, ch.Before, names)
+			}
+			row.Changes = append(row.Changes, c)
+		}
+		out[i] = row
+	}
+	return out
 }

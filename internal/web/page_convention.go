@@ -41,6 +41,7 @@ type conventionData struct {
 	Today      string
 	Labels     map[string]string
 	Names      map[string]string
+	Rows       []historyRow
 }
 
 func (s *Server) conventionData(r *http.Request, id string) (*conventionData, error) {
@@ -62,6 +63,7 @@ func (s *Server) conventionData(r *http.Request, id string) (*conventionData, er
 		return nil, err
 	}
 	d.CAFName = d.Names[c.CAF]
+	d.Rows = historyRows(d.History, d.Names)
 	for _, p := range c.Parties {
 		if name, ok := d.Names[p]; ok {
 			d.Parties = append(d.Parties, account.Organisation{ID: p, Name: name})
@@ -168,6 +170,7 @@ type historyData struct {
 	History []convention.Entry
 	Labels  map[string]string
 	Names   map[string]string
+	Rows    []historyRow
 }
 
 func (s *Server) conventionHistoryPage(w http.ResponseWriter, r *http.Request) error {
@@ -184,7 +187,7 @@ func (s *Server) conventionHistoryPage(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, "history", "Historique — "+c.Title, "conventions", historyData{C: c, History: h, Labels: fieldLabels, Names: names})
+	return s.render(w, r, "history", "Historique — "+c.Title, "conventions", historyData{C: c, History: h, Labels: fieldLabels, Names: names, Rows: historyRows(h, names)})
 }
 
 // fieldLabels names in French the fields and actions shown in the history.

@@ -40,6 +40,9 @@ type Login struct{ Email, Password string }
 // timestamps and the life cycle of each convention fall on those dates; it
 // restores the clock before returning. It must therefore run before the
 // database is shared, as ctg serve does.
+//
+// The statistics of the indicators are imported last, by the administrator
+// (see loadIndicators), into a data set completed before they existed too.
 func Load(ctx context.Context, db *store.DB, ref *territory.Ref) (Login, error) {
 	login := Login{Password: password}
 	for _, u := range users {
@@ -49,7 +52,7 @@ func Load(ctx context.Context, db *store.DB, ref *territory.Ref) (Login, error) 
 	}
 	_, err := db.UserByEmail(ctx, adminEmail)
 	if err == nil {
-		return login, nil
+		return login, loadIndicators(ctx, db, ref)
 	}
 	if app.ErrorCode(err) != app.ENotFound {
 		return Login{}, fmt.Errorf("demo.Load: %w", err)
@@ -64,7 +67,7 @@ func Load(ctx context.Context, db *store.DB, ref *territory.Ref) (Login, error) 
 	if err := l.run(ctx); err != nil {
 		return Login{}, fmt.Errorf("demo.Load: %w", err)
 	}
-	return login, nil
+	return login, loadIndicators(ctx, db, ref)
 }
 
 // loader carries what the events of the data set share.

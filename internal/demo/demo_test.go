@@ -45,7 +45,7 @@ func counts(tb testing.TB, db *store.DB) map[string]int {
 	tb.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"organisations", "users", "conventions", "convention_parties", "convention_communes", "convention_status", "history",
-		"facilities", "findings", "stakes", "stake_findings"} {
+		"facilities", "findings", "stakes", "stake_findings", "imports", "indicator_series", "indicator_values", "indicator_aggregates"} {
 		var n int
 		if err := db.SQL().Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
 			tb.Fatal(err)

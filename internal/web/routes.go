@@ -46,6 +46,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /admin/utilisateurs", s.page(s.adminCreateUser))
 	// Diagnostic pages: import, catalogue, diagnosis.
 	// (diagnostic pages block)
+	mux.Handle("GET /conventions/{id}/diagnostic", s.page(s.diagnosticPage))
+	mux.Handle("GET /conventions/{id}/diagnostic/communes", s.page(s.diagnosticCommunesPage))
+	mux.Handle("GET /conventions/{id}/diagnostic.csv", s.page(s.diagnosticCSV))
+	mux.Handle("GET /conventions/{id}/diagnostic.xlsx", s.page(s.diagnosticXLSX))
 	// Diagnostic pages: facilities, findings and stakes.
 	// (findings pages block)
 	mux.Handle("GET /conventions/{id}/equipements", s.page(s.facilitiesPage))

@@ -167,6 +167,13 @@ func TestAxe(t *testing.T) {
 			tb.submit(`#formulaire-enjeu button[type=submit]`)
 			tb.waitFor("the errors", `!!document.querySelector("#formulaire-enjeu .error-summary")`)
 		}},
+		{name: "diagnosis", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/diagnostic"},
+		{name: "diagnosis, chart data open", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/diagnostic", act: func(t *testing.T, tb *tab) {
+			tb.do("open the tables of the charts", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("figure details").forEach(d => d.open = true)`))
+			tb.waitFor("the charts", `document.querySelectorAll(".chart canvas").length === 2`)
+		}},
+		{name: "diagnosis by commune", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/diagnostic/communes?indicateur=beneficiaires_aah&sort=-valeur"},
+		{name: "diagnosis of a reader", who: demoReader, path: "/conventions/" + diagnostic.ID + "/diagnostic"},
 		{name: "convention communes", who: demoAdvisor, path: "/conventions/" + signed.ID + "/communes"},
 		{name: "territories", who: demoAdvisor, path: "/territoires"},
 		{name: "territories, search", who: demoAdvisor, path: "/territoires?q=saint+jo"},

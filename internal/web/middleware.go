@@ -89,7 +89,7 @@ func securityHeaders(next http.Handler) http.Handler {
 // message of their own: an import file may weigh up to 200 Mo, a
 // spreadsheet of facilities 20 Mo. A "*" stands for one segment of the
 // path, as in path.Match.
-var ownBodyLimit = []string{"POST /api/v1/imports", "POST /api/v1/facilities/import", "POST /conventions/*/equipements/import"}
+var ownBodyLimit = []string{"POST /api/v1/imports", "POST /api/v1/facilities/import", "POST /conventions/*/equipements/import", "POST /imports/nouveau"}
 
 func capsOwnBody(r *http.Request) bool {
 	for _, p := range ownBodyLimit {

@@ -269,6 +269,8 @@ var flashes = map[string]string{
 	"stake.created":    "L'enjeu a été ajouté.",
 	"stake.updated":    "L'enjeu a été modifié.",
 	"stake.deleted":    "L'enjeu a été supprimé.",
+
+	"indicator.created": "L'indicateur a été ajouté au catalogue.",
 }
 
 func flashText(key string) string { return flashes[key] }

@@ -50,6 +50,13 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /conventions/{id}/diagnostic/communes", s.page(s.diagnosticCommunesPage))
 	mux.Handle("GET /conventions/{id}/diagnostic.csv", s.page(s.diagnosticCSV))
 	mux.Handle("GET /conventions/{id}/diagnostic.xlsx", s.page(s.diagnosticXLSX))
+	mux.Handle("GET /indicateurs", s.page(s.indicatorsPage))
+	mux.Handle("POST /indicateurs", s.page(s.indicatorCreate))
+	mux.Handle("GET /imports/nouveau", s.page(s.importNewPage))
+	mux.Handle("POST /imports/nouveau", s.page(s.importUpload))
+	mux.Handle("GET /imports/fichiers/{id}", s.page(s.importPreviewPage))
+	mux.Handle("POST /imports/fichiers/{id}", s.page(s.importStart))
+	mux.Handle("GET /imports/{id}", s.page(s.importPage))
 	// Diagnostic pages: facilities, findings and stakes.
 	// (findings pages block)
 	mux.Handle("GET /conventions/{id}/equipements", s.page(s.facilitiesPage))

@@ -116,6 +116,12 @@ func TestAxe(t *testing.T) {
 	signed := demoConvention(t, srv.DB, "CTG Latitude Nord Gironde 2022-2026")
 	diagnostic := demoConvention(t, srv.DB, "CTG Latitude Nord Gironde 2027-2031")
 	epci := uncoveredEPCI(t, srv, 0)
+	// The files of the import wizard, and an import under way. The values
+	// are of 2019, older than the demonstration's: its diagnosis stays as it is.
+	importFile := writeFile(t, "base-ic-2019.csv", strings.ReplaceAll(censusExtract, "P21_", "P19_"))
+	refusedFile := writeFile(t, "faux.csv", "CODGEO;P19_POP0002\n33114;81\n33123;douze\n")
+	noCommunes := writeFile(t, "noms.csv", "Nom;Valeur\nCars;1\n")
+	running := runningImport(t, srv.DB, demoUser(t, srv.DB, demoAdvisor))
 
 	pages := []axePage{
 		{name: "sign-in", path: "/connexion"},
@@ -201,6 +207,38 @@ func TestAxe(t *testing.T) {
 			tb.do("open the form", chromedp.Click(chromedp.CSS(`details summary`)))
 			tb.submit(`form[action="/admin/utilisateurs"] button[type=submit]`)
 			tb.waitFor("the errors", `!!document.querySelector(".error-summary")`)
+		}},
+		{name: "indicators", who: demoAdvisor, path: "/indicateurs"},
+		{name: "indicator form with errors", who: demoAdvisor, path: "/indicateurs", act: func(t *testing.T, tb *tab) {
+			tb.do("choose a ratio", chromedp.Click(chromedp.ID("f-aggregate-ratio")))
+			tb.submit(`#formulaire-indicateur button[type=submit]`)
+			tb.waitFor("the errors", `!!document.querySelector("#formulaire-indicateur .error-summary")`)
+		}},
+		{name: "import form", who: demoAdvisor, path: "/imports/nouveau?convention=" + diagnostic.ID},
+		{name: "import form with an error", who: demoAdvisor, path: "/imports/nouveau", act: func(t *testing.T, tb *tab) {
+			tb.uploadFile(noCommunes)
+			tb.waitFor("the error", `!!document.querySelector(".upload-form .error-summary")`)
+		}},
+		{name: "import preview", who: demoAdvisor, path: "/imports/nouveau", act: func(t *testing.T, tb *tab) {
+			tb.uploadFile(importFile)
+			tb.waitFor("the preview", `!!document.querySelector("table.preview-table")`)
+		}},
+		{name: "import preview with errors", who: demoAdvisor, path: "/imports/nouveau", act: func(t *testing.T, tb *tab) {
+			tb.uploadFile(importFile)
+			tb.do("type the year in words", chromedp.SetValue(chromedp.ID("f-year"), "deux mille"), chromedp.SetValue(chromedp.ID("f-col-2"), "population"))
+			tb.submit(`form[action^="/imports/fichiers/"] button[type=submit]`)
+			tb.waitFor("the errors", `!!document.querySelector("#f-year-error")`)
+		}},
+		{name: "import under way", who: demoAdvisor, path: "/imports/" + running},
+		{name: "import done", who: demoAdvisor, path: "/imports/nouveau?convention=" + diagnostic.ID, act: func(t *testing.T, tb *tab) {
+			tb.uploadFile(importFile)
+			tb.submit(`form[action^="/imports/fichiers/"] button[type=submit]`)
+			tb.waitSwap("the summary", `document.querySelector("h1").textContent === "Import terminé"`)
+		}},
+		{name: "import refused", who: demoAdvisor, path: "/imports/nouveau", act: func(t *testing.T, tb *tab) {
+			tb.uploadFile(refusedFile)
+			tb.submit(`form[action^="/imports/fichiers/"] button[type=submit]`)
+			tb.waitSwap("the refusal", `!!document.querySelector(".import-failure")`)
 		}},
 	}
 

@@ -56,9 +56,9 @@ func (tb *tab) uploadFile(path string) {
 func runningImport(t *testing.T, db *store.DB, u *account.User) string {
 	t.Helper()
 	id := account.NewID()
-	_, err := db.SQL().Exec(db.SQL().Rebind(`INSERT INTO imports (id, at, user_id, user_name, filename, source, year, status, phase, rows_total, rows_done)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), id, time.Now().UTC(), u.ID, u.Name, "base-ic-france-2021.csv", "", 2021,
-		diagnostic.ImportRunning, "reading", 34875, 20000)
+	_, err := db.SQL().Exec(db.SQL().Rebind(`INSERT INTO imports (id, at, user_id, user_name, filename, source, year, status, phase, rows_total, rows_done, heartbeat)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), id, time.Now().UTC(), u.ID, u.Name, "base-ic-france-2021.csv", "", 2021,
+		diagnostic.ImportRunning, "reading", 34875, 20000, time.Now().Unix())
 	if err != nil {
 		t.Fatal(err)
 	}

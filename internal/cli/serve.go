@@ -31,6 +31,7 @@ type Running struct {
 	Addr string
 	DB   *store.DB
 	Ref  *territory.Ref
+	web  *web.Server
 	srv  *http.Server
 	done chan error
 }
@@ -71,7 +72,10 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		db.Close()
 		return nil, err
 	}
-	r := &Running{Addr: ln.Addr().String(), DB: db, Ref: ref, done: make(chan error, 1)}
+	if err := db.AbandonStaleImports(ctx); err != nil {
+		cfg.Log.Warn("stale imports could not be marked", "err", err)
+	}
+	r := &Running{Addr: ln.Addr().String(), DB: db, Ref: ref, web: s, done: make(chan error, 1)}
 	r.srv = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -90,13 +94,19 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 	return r, nil
 }
 
-// Close stops accepting requests, lets those in flight finish (up to
-// 20 seconds), then closes the database.
+// Close stops accepting requests and lets those in flight finish (up to
+// 20 seconds), then lets the background work started by requests (imports)
+// finish (up to a minute more), then closes the database.
 func (r *Running) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err := r.srv.Shutdown(ctx)
 	<-r.done
+	bg, cancelBG := context.WithTimeout(context.Background(), time.Minute)
+	defer cancelBG()
+	if werr := r.web.Wait(bg); werr != nil {
+		slog.Warn("background work still running at shutdown: it will be marked interrupted", "err", werr)
+	}
 	r.DB.Close()
 	return err
 }

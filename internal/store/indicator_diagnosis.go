@@ -44,6 +44,9 @@ func (r *importRow) imp() diagnostic.Import {
 // Imports returns the latest imports, newest first, without their
 // summaries; every signed-in user may read them.
 func (db *DB) Imports(ctx context.Context, limit int) ([]diagnostic.Import, error) {
+	if err := db.AbandonStaleImports(ctx); err != nil {
+		return nil, err
+	}
 	var rows []importRow
 	if err := sel(ctx, db.x, &rows, `SELECT `+importColumns+`, '{}' AS details FROM imports ORDER BY at DESC, id LIMIT ?`, limit); err != nil {
 		return nil, fmt.Errorf("store.Imports: %w", err)
@@ -58,6 +61,9 @@ func (db *DB) Imports(ctx context.Context, limit int) ([]diagnostic.Import, erro
 // Import returns one import with its progress (while it runs), its summary
 // (once done) or its French error (once failed). ENotFound when unknown.
 func (db *DB) Import(ctx context.Context, id string) (*diagnostic.Import, error) {
+	if err := db.AbandonStaleImports(ctx); err != nil {
+		return nil, err
+	}
 	var r importRow
 	if err := get(ctx, db.x, &r, `SELECT `+importColumns+`, details FROM imports WHERE id = ?`, id); err != nil {
 		return nil, fmt.Errorf("store.Import: %w", mapError(err))

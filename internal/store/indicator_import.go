@@ -208,9 +208,9 @@ func userOf(u *account.User) (id, name string) {
 func (db *DB) startImport(ctx context.Context, u *account.User, req diagnostic.ImportRequest, rows int) error {
 	uid, name := userOf(u)
 	return db.Transact(ctx, func(t *tx) error {
-		_, err := exec(ctx, t, `INSERT INTO imports (id, at, user_id, user_name, filename, source, year, status, phase, rows_total)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, req.ID, db.Now(), uid, name, req.Filename, strings.TrimSpace(req.Source), req.Year,
-			diagnostic.ImportRunning, phaseReading, rows)
+		_, err := exec(ctx, t, `INSERT INTO imports (id, at, user_id, user_name, filename, source, year, status, phase, rows_total, heartbeat)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, req.ID, db.Now(), uid, name, req.Filename, strings.TrimSpace(req.Source), req.Year,
+			diagnostic.ImportRunning, phaseReading, rows, db.Now().Unix())
 		return err
 	})
 }
@@ -218,7 +218,32 @@ func (db *DB) startImport(ctx context.Context, u *account.User, req diagnostic.I
 // setProgress records how far a followed import is; a failure to record it
 // must not fail the import.
 func (db *DB) setProgress(ctx context.Context, id, phase string, done int) {
-	_, _ = db.x.ExecContext(ctx, db.x.Rebind(`UPDATE imports SET phase = ?, rows_done = ? WHERE id = ? AND status = ?`), phase, done, id, diagnostic.ImportRunning)
+	_, _ = db.x.ExecContext(ctx, db.x.Rebind(`UPDATE imports SET phase = ?, rows_done = ?, heartbeat = ? WHERE id = ? AND status = ?`),
+		phase, done, db.Now().Unix(), id, diagnostic.ImportRunning)
+}
+
+// StaleImport is how long a running import may go without reporting before
+// it is taken for interrupted: far longer than the writing of all of France.
+const StaleImport = 10 * time.Minute
+
+// AbandonStaleImports marks as failed the running imports that stopped
+// reporting, those of a server that died; it runs at start and when imports
+// are read, and is harmless to a live import on another server.
+func (db *DB) AbandonStaleImports(ctx context.Context) error {
+	// Reading first: on SQLite an UPDATE waits for the write lock, which a
+	// running import may hold for seconds.
+	var stale int
+	if err := get(ctx, db.x, &stale, `SELECT COUNT(*) FROM imports WHERE status = ? AND heartbeat < ?`,
+		diagnostic.ImportRunning, db.Now().Add(-StaleImport).Unix()); err != nil || stale == 0 {
+		return err
+	}
+	_, err := db.x.ExecContext(ctx, db.x.Rebind(`UPDATE imports SET status = ?, finished_at = ?, message = ? WHERE status = ? AND heartbeat < ?`),
+		diagnostic.ImportFailed, db.Now(), "L'import a été interrompu (arrêt du serveur) ; aucune valeur n'a été enregistrée. Relancez-le.",
+		diagnostic.ImportRunning, db.Now().Add(-StaleImport).Unix())
+	if err != nil {
+		return fmt.Errorf("store.AbandonStaleImports: %w", err)
+	}
+	return nil
 }
 
 // failImport marks a followed import as failed, with the French message a

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"ctg/internal/account"
 	"ctg/internal/app"
@@ -463,6 +464,38 @@ func TestFollowedImport(t *testing.T) {
 		}
 		if _, err := f.db.Import(ctx, "nope"); app.ErrorCode(err) != app.ENotFound {
 			t.Errorf("unknown import: %v", err)
+		}
+	})
+}
+
+func TestAbandonStaleImports(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		db := testdb.Open(t, dsn)
+		ctx := context.Background()
+		now := time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		for _, r := range []struct {
+			id        string
+			heartbeat time.Time
+		}{{"dead", now.Add(-store.StaleImport - time.Minute)}, {"alive", now.Add(-time.Minute)}} {
+			if _, err := db.SQL().ExecContext(ctx, db.SQL().Rebind(`INSERT INTO imports (id, at, status, phase, heartbeat) VALUES (?, ?, 'running', 'reading', ?)`),
+				r.id, now, r.heartbeat.Unix()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		dead, err := db.Import(ctx, "dead")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if dead.Status != diagnostic.ImportFailed || !strings.Contains(dead.Message, "interrompu") {
+			t.Errorf("an import silent for more than %v is %q (%q), want failed and interrupted", store.StaleImport, dead.Status, dead.Message)
+		}
+		alive, err := db.Import(ctx, "alive")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if alive.Status != diagnostic.ImportRunning {
+			t.Errorf("an import that reported a minute ago is %q, want running", alive.Status)
 		}
 	})
 }

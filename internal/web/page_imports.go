@@ -573,7 +573,7 @@ func (s *Server) runImport(ctx context.Context, u *account.User, table *diagnost
 	signal := func() { once.Do(func() { close(started) }) }
 	// The import outlives the request that started it.
 	ctx = context.WithoutCancel(ctx)
-	go func() {
+	s.Go(func() {
 		defer signal()
 		_, err := s.db.ImportIndicators(ctx, s.ref, u, table, req, func(done, total int) { signal() })
 		switch {
@@ -584,7 +584,7 @@ func (s *Server) runImport(ctx context.Context, u *account.User, table *diagnost
 		case app.ErrorCode(err) == app.EInternal:
 			s.log.Error("import failed", "import", req.ID, "err", err)
 		}
-	}()
+	})
 	<-started
 }
 

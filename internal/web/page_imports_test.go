@@ -431,8 +431,8 @@ func importRenderCases(t *testing.T, db *store.DB, advisor, reader string) []ren
 		t.Fatalf("the refused import: %v", err)
 	}
 	running := account.NewID()
-	if _, err := db.SQL().Exec(db.SQL().Rebind(`INSERT INTO imports (id, at, user_id, user_name, filename, source, year, status, phase, rows_total, rows_done)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), running, time.Now().UTC(), u.ID, u.Name, "france-entiere.csv", "", 2021, diagnostic.ImportRunning, "reading", 34980, 15000); err != nil {
+	if _, err := db.SQL().Exec(db.SQL().Rebind(`INSERT INTO imports (id, at, user_id, user_name, filename, source, year, status, phase, rows_total, rows_done, heartbeat)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), running, time.Now().UTC(), u.ID, u.Name, "france-entiere.csv", "", 2021, diagnostic.ImportRunning, "reading", 34980, 15000, time.Now().Unix()); err != nil {
 		t.Fatal(err)
 	}
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"ctg/internal/account"
@@ -42,6 +43,9 @@ type Server struct {
 	ttl                     time.Duration
 	now                     func() time.Time
 	tmpl                    *templates
+	// bg counts the background work started by requests (imports), so that
+	// a shutdown waits for it after the HTTP server has stopped.
+	bg sync.WaitGroup
 }
 
 // New builds a Server and parses every template; a template error stops here.
@@ -110,6 +114,30 @@ func (s *Server) today() string {
 		t = s.db.Now()
 	}
 	return todayOf(t)
+}
+
+// Go runs fn in the background, owned by the server: Wait waits for it.
+func (s *Server) Go(fn func()) {
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		fn()
+	}()
+}
+
+// Wait waits for the background work to end, or for ctx to be done.
+func (s *Server) Wait(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.bg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // Ready reports whether the database answers.

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"strconv"
@@ -91,6 +92,10 @@ func (s *Survey) CheckJSON(raw map[string]any, commune Commune) (Answers, error)
 				form[k] = append(form[k], x)
 			case float64:
 				form[k] = append(form[k], strconv.FormatFloat(x, 'f', -1, 64))
+			case int:
+				form[k] = append(form[k], strconv.Itoa(x))
+			case json.Number:
+				form[k] = append(form[k], x.String())
 			case bool:
 				bad.Add(k, "Réponse inattendue : un texte ou un nombre est attendu.")
 			default:

@@ -56,7 +56,7 @@ func TestSurveys(t *testing.T) {
 		if list, err := f.db.Surveys(ctx, f.reader, c.ID); err != nil || len(list) != 1 || list[0].ID != s.ID || len(list[0].Questions) != 5 {
 			t.Errorf("Surveys = %+v, %v", list, err)
 		}
-		if _, err := f.db.AddResponse(ctx, s.ID, survey.Answers{"age": "26-45 ans"}, survey.ChannelWeb, ""); !errors.Is(err, survey.ErrClosed) {
+		if _, err := f.db.AddResponse(ctx, s.ID, survey.Answers{"age": "26-45 ans"}, survey.ChannelWeb, ""); !errors.Is(err, survey.ErrNotOpen) {
 			t.Errorf("answer to a draft: %v", err)
 		}
 

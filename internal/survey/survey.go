@@ -160,10 +160,16 @@ func (s *Survey) Question(key string) (*Question, bool) {
 	return nil, false
 }
 
-// TakesAnswers returns ErrClosed unless s is open and today (YYYY-MM-DD, in
-// France) is not after its closing date.
+// ErrNotOpen is the error of an answer to a draft.
+var ErrNotOpen = &app.Error{Code: app.EConflict, Message: "Ce questionnaire n'est pas encore ouvert aux réponses : ouvrez-le d'abord."}
+
+// TakesAnswers returns ErrNotOpen for a draft, and ErrClosed for a closed
+// survey or when today (YYYY-MM-DD, in France) is after its closing date.
 func (s *Survey) TakesAnswers(today string) error {
-	if s.Status != StatusOpen || (s.Closes != "" && today > s.Closes) {
+	switch {
+	case s.Status == StatusDraft:
+		return ErrNotOpen
+	case s.Status != StatusOpen || (s.Closes != "" && today > s.Closes):
 		return ErrClosed
 	}
 	return nil

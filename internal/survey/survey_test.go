@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"ctg/internal/app"
 )
@@ -197,5 +198,20 @@ func TestParseFilterAndNumbers(t *testing.T) {
 	}
 	if err := (&Survey{Status: StatusOpen, Closes: "2026-03-02"}).TakesAnswers("2026-03-02"); err != nil {
 		t.Errorf("on its closing date: %v", err)
+	}
+}
+
+func TestExport(t *testing.T) {
+	s := valid()
+	h := s.ExportHeader()
+	if len(h) != 3+6+3 || h[5] != "Modes de garde : Crèche" || h[8] != "Foyer" {
+		t.Errorf("header %q", h)
+	}
+	r := &Response{ID: 7, Channel: ChannelPaper, CreatedAt: time.Date(2026, 11, 21, 13, 5, 0, 0, time.UTC),
+		Answers: Answers{"age": "26-45 ans", "modes": []any{"Famille"}, "enfants": 2.5}}
+	row := s.ExportRow(r)
+	want := []string{"7", "21/11/2026 14:05", "papier", "26-45 ans", "", "", "", "oui", "", "", "2,5", ""}
+	if !slices.Equal(row, want) {
+		t.Errorf("row %q, want %q", row, want)
 	}
 }

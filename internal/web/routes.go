@@ -117,6 +117,20 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("PATCH /api/v1/stakes/{id}", s.api(s.apiPatchStake))
 	mux.Handle("DELETE /api/v1/stakes/{id}", s.api(s.apiDeleteStake))
 
+	// Consultation: surveys.
+	mux.Handle("GET /api/v1/survey-templates", s.api(s.apiSurveyTemplates))
+	mux.Handle("GET /api/v1/conventions/{id}/surveys", s.api(s.apiSurveys))
+	mux.Handle("POST /api/v1/conventions/{id}/surveys", s.api(s.apiCreateSurvey))
+	mux.Handle("GET /api/v1/surveys/{id}", s.api(s.apiSurvey))
+	mux.Handle("PATCH /api/v1/surveys/{id}", s.api(s.apiPatchSurvey))
+	mux.Handle("POST /api/v1/surveys/{id}/open", s.api(s.apiOpenSurvey))
+	mux.Handle("POST /api/v1/surveys/{id}/close", s.api(s.apiCloseSurvey))
+	mux.Handle("POST /api/v1/surveys/{id}/responses", s.api(s.apiAddSurveyResponse))
+	mux.Handle("GET /api/v1/surveys/{id}/results", s.api(s.apiSurveyResults))
+	mux.Handle("GET /api/v1/surveys/{id}/crosstab", s.api(s.apiSurveyCrosstab))
+	mux.Handle("GET /api/v1/surveys/{id}/responses.csv", s.api(s.apiSurveyCSV))
+	mux.Handle("GET /api/v1/surveys/{id}/responses.xlsx", s.api(s.apiSurveyXLSX))
+
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 
 	mux.Handle("/", s.public(func(w http.ResponseWriter, r *http.Request) error { return errNoPage }))

@@ -1,0 +1,54 @@
+package survey
+
+import (
+	"strconv"
+	"time"
+)
+
+// ExportHeader is the header line of an export of responses: the number,
+// date and channel of the response, then one column per question headed by
+// its label, and one per option of a multiple-choice question headed
+// "label : option".
+func (s *Survey) ExportHeader() []string {
+	out := []string{"réponse", "date", "canal"}
+	for _, q := range s.Questions {
+		if q.Kind == KindMultiple {
+			for _, o := range q.Options {
+				out = append(out, q.Label+" : "+o)
+			}
+			continue
+		}
+		out = append(out, q.Label)
+	}
+	return out
+}
+
+// ExportRow is the line of a response in an export, as text: the date in
+// French time (21/11/2026 14:05), "papier" or "web", each answer as text
+// (numbers with a decimal comma) and "oui" in the columns of the chosen
+// options.
+func (s *Survey) ExportRow(r *Response) []string {
+	at := r.CreatedAt
+	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
+		at = at.In(loc)
+	}
+	channel := "web"
+	if r.Channel == ChannelPaper {
+		channel = "papier"
+	}
+	out := []string{strconv.FormatInt(r.ID, 10), at.Format("02/01/2006 15:04"), channel}
+	for _, q := range s.Questions {
+		if q.Kind == KindMultiple {
+			for _, o := range q.Options {
+				if r.Answers.Has(q.Key, o) {
+					out = append(out, "oui")
+				} else {
+					out = append(out, "")
+				}
+			}
+			continue
+		}
+		out = append(out, r.Answers.Text(q.Key))
+	}
+	return out
+}

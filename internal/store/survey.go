@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -375,11 +376,35 @@ func (db *DB) addResponse(ctx context.Context, t *tx, s *survey.Survey, a survey
 		}
 		return nil, err
 	}
-	for _, v := range s.Values(a) {
-		if _, err := exec(ctx, t, `INSERT INTO response_values (survey_id, response_id, question_key, option, number, commune) VALUES (?, ?, ?, ?, ?, ?)`,
-			s.ID, r.ID, v.Key, v.Option, v.Number, v.Commune); err != nil {
-			return nil, err
-		}
+	if err := insertValues(ctx, t, s.ID, r.ID, s.Values(a)); err != nil {
+		return nil, err
 	}
 	return r, nil
+}
+
+// valuesPerInsert bounds the rows of one INSERT: 6 parameters each stay
+// well under SQLite's and PostgreSQL's limits on parameters.
+const valuesPerInsert = 500
+
+// insertValues writes the values of a response in multi-row INSERTs: one
+// statement for a usual questionnaire, instead of one per answer.
+func insertValues(ctx context.Context, t *tx, surveyID string, responseID int64, vals []survey.Value) error {
+	for len(vals) > 0 {
+		n := min(len(vals), valuesPerInsert)
+		var q strings.Builder
+		q.WriteString(`INSERT INTO response_values (survey_id, response_id, question_key, option, number, commune) VALUES `)
+		args := make([]any, 0, n*6)
+		for i, v := range vals[:n] {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString("(?, ?, ?, ?, ?, ?)")
+			args = append(args, surveyID, responseID, v.Key, v.Option, v.Number, v.Commune)
+		}
+		if _, err := exec(ctx, t, q.String(), args...); err != nil {
+			return err
+		}
+		vals = vals[n:]
+	}
+	return nil
 }

@@ -239,3 +239,43 @@ func TestSurveys(t *testing.T) {
 		}
 	})
 }
+
+// TestSurveyExportBatches reads more responses than one batch holds, in
+// the order they came.
+func TestSurveyExportBatches(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		f := newFixture(t, dsn)
+		ctx := context.Background()
+		c := f.create(t, f.editor, ctgLatitude(f.cc))
+		s := smallSurvey()
+		if err := f.db.CreateSurvey(ctx, f.editor, c.ID, s); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.db.OpenSurvey(ctx, f.editor, s.ID); err != nil {
+			t.Fatal(err)
+		}
+		const n = 1100
+		for i := range n {
+			a := survey.Answers{"age": s.Questions[0].Options[i%3], "satisfaction": float64(1 + i%5)}
+			if _, err := f.db.AddResponse(ctx, s.ID, a, survey.ChannelWeb, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var seen int
+		var last int64
+		err := f.db.EachResponse(ctx, f.reader, s.ID, func(r *survey.Response) error {
+			if r.ID <= last || r.Answers.Text("age") != s.Questions[0].Options[seen%3] {
+				t.Fatalf("response %d (after %d): %v", r.ID, last, r.Answers)
+			}
+			seen, last = seen+1, r.ID
+			return nil
+		})
+		if err != nil || seen != n {
+			t.Errorf("EachResponse read %d responses, %v; want %d", seen, err, n)
+		}
+		res, err := f.db.Results(ctx, f.reader, s.ID, survey.Filter{})
+		if err != nil || res.Responses != n || res.Questions[3].Counts["1"] != 220 || *res.Questions[3].Mean != 3 {
+			t.Errorf("results %+v, %v", res, err)
+		}
+	})
+}

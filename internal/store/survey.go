@@ -276,9 +276,9 @@ func (db *DB) setSurveyStatus(ctx context.Context, u *account.User, id, to strin
 // convention: a former code answers the current commune, which must be one
 // of the perimeter.
 func (db *DB) PerimeterCommunes(ctx context.Context, ref *territory.Ref, conventionID string) (survey.Commune, error) {
-	var codes []string
-	if err := sel(ctx, db.x, &codes, `SELECT commune_code FROM convention_communes WHERE convention_id = ?`, conventionID); err != nil {
-		return nil, fmt.Errorf("store.PerimeterCommunes: %w", err)
+	codes, err := db.PerimeterCodes(ctx, conventionID)
+	if err != nil {
+		return nil, err
 	}
 	in := make(map[string]bool, len(codes))
 	for _, c := range codes {
@@ -292,6 +292,17 @@ func (db *DB) PerimeterCommunes(ctx context.Context, ref *territory.Ref, convent
 		}
 		return code, in[code]
 	}, nil
+}
+
+// PerimeterCodes returns the codes of the communes of a convention's
+// perimeter, sorted, without a user: the public form of a survey offers
+// them for a commune question.
+func (db *DB) PerimeterCodes(ctx context.Context, conventionID string) ([]string, error) {
+	var codes []string
+	if err := sel(ctx, db.x, &codes, `SELECT commune_code FROM convention_communes WHERE convention_id = ? ORDER BY commune_code`, conventionID); err != nil {
+		return nil, fmt.Errorf("store.PerimeterCodes: %w", err)
+	}
+	return codes, nil
 }
 
 // AddResponse stores checked answers to a survey, with their values for

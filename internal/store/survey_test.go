@@ -97,6 +97,12 @@ func TestSurveys(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if codes, err := f.db.PerimeterCodes(ctx, c.ID); err != nil || !slices.Equal(codes, latitude) {
+			t.Errorf("PerimeterCodes = %v, %v", codes, err)
+		}
+		if code, in := communes("33999"); in || code != "33999" {
+			t.Errorf("an unknown code: %s, %v", code, in)
+		}
 		web := func(nonce string, form map[string][]string) {
 			t.Helper()
 			a, err := open.Check(form, communes)

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,7 +27,8 @@ func (s *Survey) ExportHeader() []string {
 // ExportRow is the line of a response in an export, as text: the date in
 // French time (21/11/2026 14:05), "papier" or "web", each answer as text
 // (numbers with a decimal comma) and "oui" in the columns of the chosen
-// options.
+// options. A free-text answer that starts like a formula gets a leading
+// apostrophe.
 func (s *Survey) ExportRow(r *Response) []string {
 	at := r.CreatedAt
 	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
@@ -48,7 +50,21 @@ func (s *Survey) ExportRow(r *Response) []string {
 			}
 			continue
 		}
-		out = append(out, r.Answers.Text(q.Key))
+		v := r.Answers.Text(q.Key)
+		if q.Kind == KindText {
+			v = defuse(v)
+		}
+		out = append(out, v)
 	}
 	return out
+}
+
+// defuse keeps a free-text answer from reading as a formula in a
+// spreadsheet: anyone may answer the public form, and a text such as
+// "=HYPERLINK(…)" would otherwise run when staff open the export.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
 }

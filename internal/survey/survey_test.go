@@ -214,4 +214,8 @@ func TestExport(t *testing.T) {
 	if !slices.Equal(row, want) {
 		t.Errorf("row %q, want %q", row, want)
 	}
+	r.Answers = Answers{"remarques": "=HYPERLINK(\"http://x\")", "enfants": -1.0}
+	if row := s.ExportRow(r); row[11] != "'=HYPERLINK(\"http://x\")" || row[10] != "-1" {
+		t.Errorf("formula in a text answer %q", row)
+	}
 }

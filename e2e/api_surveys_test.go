@@ -121,6 +121,9 @@ func TestSurveys(t *testing.T) {
 				if sat["mean"] != 3.67 || obj(t, sat, "counts")["5"] != 1.0 {
 					t.Errorf("satisfaction %v", sat)
 				}
+				if names := obj(t, qs[1].(map[string]any), "names"); names["33473"] != "Saint-Savin" {
+					t.Errorf("names of the communes %v", names)
+				}
 				if age["mean"] != nil {
 					t.Errorf("mean of an age band %v", age["mean"])
 				}

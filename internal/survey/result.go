@@ -32,6 +32,8 @@ type QuestionResult struct {
 	Counts   map[string]int     `json:"counts"`
 	Percent  map[string]float64 `json:"percent"`
 	Mean     *float64           `json:"mean"`
+	// Names are the names of the communes of a commune question, by code.
+	Names map[string]string `json:"names,omitempty"`
 }
 
 // Filter restricts results to the responses that name a commune (in any

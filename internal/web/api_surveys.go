@@ -129,6 +129,26 @@ func (s *Server) apiAddSurveyResponse(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
+// nameCommunes gives the results of commune questions the names of their
+// communes, for people reading codes.
+func (s *Server) nameCommunes(res *survey.Results) {
+	if s.ref == nil {
+		return
+	}
+	for i := range res.Questions {
+		q := &res.Questions[i]
+		if q.Kind != survey.KindCommune {
+			continue
+		}
+		q.Names = map[string]string{}
+		for _, code := range q.Options {
+			if c, ok := s.ref.Commune(code); ok {
+				q.Names[code] = c.Name
+			}
+		}
+	}
+}
+
 // surveyFilter reads ?commune=CODE (a former code reads as the current
 // one) and ?filter=KEY:OPTION.
 func (s *Server) surveyFilter(r *http.Request, sv *survey.Survey) (survey.Filter, error) {
@@ -157,6 +177,7 @@ func (s *Server) apiSurveyResults(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	s.nameCommunes(res)
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }

@@ -20,6 +20,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /connexion", s.public(s.signIn))
 	mux.Handle("POST /deconnexion", s.public(s.signOut))
 	mux.Handle("GET /a-propos", s.public(s.aboutPage))
+	// (public form block)
 
 	// Pages.
 	mux.Handle("GET /{$}", s.page(s.dashboardPage))
@@ -59,6 +60,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /imports/{id}", s.page(s.importPage))
 	// Diagnostic pages: facilities, findings and stakes.
 	// (findings pages block)
+	// (survey pages block)
+	// (workshop pages block)
 	mux.Handle("GET /conventions/{id}/equipements", s.page(s.facilitiesPage))
 	mux.Handle("POST /conventions/{id}/equipements", s.page(s.facilitySave))
 	mux.Handle("POST /conventions/{id}/equipements/import", s.page(s.facilitiesImport))
@@ -130,6 +133,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/surveys/{id}/crosstab", s.api(s.apiSurveyCrosstab))
 	mux.Handle("GET /api/v1/surveys/{id}/responses.csv", s.api(s.apiSurveyCSV))
 	mux.Handle("GET /api/v1/surveys/{id}/responses.xlsx", s.api(s.apiSurveyXLSX))
+	// (workshops block)
 
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 

@@ -22,8 +22,11 @@ type ServeConfig struct {
 	DB     string
 	Demo   bool
 	Secure bool
-	Log    *slog.Logger
-	Stdout func(string)
+	// PublicRate is the public-form submissions accepted per source
+	// address per minute; 0 for no limit.
+	PublicRate int
+	Log        *slog.Logger
+	Stdout     func(string)
 }
 
 // Running is a started server.
@@ -61,7 +64,7 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 			cfg.Stdout(fmt.Sprintf("Données de démonstration fictives chargées. Connexion : %s / %s", login.Email, login.Password))
 		}
 	}
-	s, err := web.New(web.Config{DB: db, Ref: ref, Log: cfg.Log, Demo: cfg.Demo, SecureCookies: cfg.Secure,
+	s, err := web.New(web.Config{DB: db, Ref: ref, Log: cfg.Log, Demo: cfg.Demo, SecureCookies: cfg.Secure, PublicRate: cfg.PublicRate,
 		DemoEmail: login.Email, DemoPassword: login.Password})
 	if err != nil {
 		db.Close()
@@ -117,16 +120,19 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 	dsn := f.String("db", "ctg.db", "fichier SQLite ou URL postgres://")
 	withDemo := f.Bool("demo", false, "charger les données de démonstration fictives")
 	secure := f.Bool("secure-cookies", false, "cookies réservés à HTTPS (derrière un proxy TLS)")
-	f.Int("public-rate", 600, "réponses publiques acceptées par adresse et par minute (0 : sans limite)")
+	rate := f.Int("public-rate", 600, "réponses publiques acceptées par adresse et par minute (0 : sans limite)")
 	if _, err := f.parse(args); err != nil {
 		return err
+	}
+	if *rate < 0 {
+		return usageError{"--public-rate doit être un nombre positif, ou 0 pour ne pas limiter les réponses."}
 	}
 	log := slog.New(slog.NewTextHandler(stdio.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	if env("CTG_LOG_FORMAT") == "json" {
 		log = slog.New(slog.NewJSONHandler(stdio.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	start := time.Now()
-	r, err := Start(ctx, ServeConfig{Addr: *addr, DB: *dsn, Demo: *withDemo, Secure: *secure, Log: log,
+	r, err := Start(ctx, ServeConfig{Addr: *addr, DB: *dsn, Demo: *withDemo, Secure: *secure, PublicRate: *rate, Log: log,
 		Stdout: func(s string) { fmt.Fprintln(stdio.Stdout, s) }})
 	if err != nil {
 		return err

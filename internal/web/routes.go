@@ -21,6 +21,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /deconnexion", s.public(s.signOut))
 	mux.Handle("GET /a-propos", s.public(s.aboutPage))
 	// (public form block)
+	mux.Handle("GET /q/{token}", s.public(s.publicFormPage))
+	mux.Handle("POST /q/{token}", s.public(s.publicFormSubmit))
+	mux.Handle("GET /q/{token}/merci", s.public(s.publicFormThanks))
 
 	// Pages.
 	mux.Handle("GET /{$}", s.page(s.dashboardPage))

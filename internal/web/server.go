@@ -4,6 +4,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -29,6 +30,9 @@ type Config struct {
 	SessionTTL time.Duration
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// PublicRate is how many public-form submissions one source address
+	// may send per minute; 0 for no limit.
+	PublicRate int
 }
 
 // Server holds what handlers share. It keeps no state that a second server
@@ -43,6 +47,9 @@ type Server struct {
 	ttl                     time.Duration
 	now                     func() time.Time
 	tmpl                    *templates
+	publicRate              int
+	// qtmpl are the pages of the public form, in a layout of their own.
+	qtmpl map[string]*template.Template
 	// bg counts the background work started by requests (imports), so that
 	// a shutdown waits for it after the HTTP server has stopped.
 	bg sync.WaitGroup
@@ -50,7 +57,7 @@ type Server struct {
 
 // New builds a Server and parses every template; a template error stops here.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, demoEmail: cfg.DemoEmail, demoPassword: cfg.DemoPassword, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now}
+	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, demoEmail: cfg.DemoEmail, demoPassword: cfg.DemoPassword, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now, publicRate: cfg.PublicRate}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -65,6 +72,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.tmpl = t
+	if s.qtmpl, err = parsePublicTemplates(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -184,6 +184,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	requests = append(requests, findingsRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, importRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, diagnosticRenderCases(t, db, advisor, reader)...)
+	requests = append(requests, publicFormRenderCases(t, db)...)
 
 	markers := templateMarkers(t)
 	covered := map[string][]string{}

@@ -1,0 +1,372 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net"
+	"net/http"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+
+	"ctg/internal/app"
+	"ctg/internal/survey"
+)
+
+// The public form of a survey, /q/{token}: no sign-in and no cookie. Its
+// pages have a layout of their own (q_layout.html) with the CSS only, no
+// script and no navigation, so that they stay small on a cheap phone over
+// a slow line. A hidden nonce, drawn for each form shown, makes a replayed
+// submission refused (the store keeps one response per nonce); a counter
+// in the database limits the submissions of each source address per
+// minute (--public-rate).
+
+var (
+	errPublicNotFound = app.Errorf(app.ENotFound, "Ce questionnaire n'existe pas, ou il n'est pas encore ouvert. Vérifiez l'adresse qui vous a été donnée.")
+	errPublicFlood    = app.Errorf(app.ETooManyRequests, "Trop de réponses ont été envoyées depuis votre connexion en peu de temps. Patientez une minute, puis envoyez à nouveau le formulaire.")
+	errPublicTooLarge = app.Errorf(app.ETooLarge, "Le formulaire envoyé est trop volumineux. Raccourcissez vos réponses libres (2\u00a0000 caractères au plus chacune), puis envoyez-le à nouveau.")
+	errPublicNonce    = "Le formulaire est incomplet ou a été modifié. Vérifiez vos réponses, puis envoyez-le à nouveau."
+)
+
+// nonceForm is the shape of the hidden nonce: survey.NewToken's.
+var nonceForm = regexp.MustCompile(`^[a-z2-7]{26}$`)
+
+// parsePublicTemplates parses the pages of the public form: q_layout.html
+// and each other q_*.html, which defines "main".
+func parsePublicTemplates() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/q_layout.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: public templates: %w", err)
+	}
+	files, _ := fs.Glob(templateFS, "templates/q_*.html")
+	out := map[string]*template.Template{}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "q_layout" {
+			continue
+		}
+		c, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := c.ParseFS(templateFS, f); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", name, err)
+		}
+		out[name] = c
+	}
+	return out, nil
+}
+
+// renderPublic renders a page of the public form in its layout.
+func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) error {
+	t, ok := s.qtmpl[name]
+	if !ok {
+		return fmt.Errorf("web: no public template %q", name)
+	}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := t.ExecuteTemplate(buf, "q_layout", page{Title: title, Data: data}); err != nil {
+		s.log.Error("template", "name", name, "err", err)
+		http.Error(w, "Erreur interne lors de l'affichage de la page.", http.StatusInternalServerError)
+		return nil
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+	return nil
+}
+
+// publicMessage is the data of q_message.html.
+type publicMessage struct {
+	Survey  string // the survey's title, when known
+	Message string
+	Closed  bool
+}
+
+// publicError answers err with a page of the public form: 404, 409, 410,
+// 413, 429 or 500, with a French message.
+func (s *Server) publicError(w http.ResponseWriter, r *http.Request, sv *survey.Survey, err error) error {
+	s.logIfInternal(r, err)
+	status := statusFor(app.ErrorCode(err))
+	msg := publicMessage{Message: app.ErrorMessage(err)}
+	if sv != nil {
+		msg.Survey = sv.Title
+	}
+	title := "Erreur"
+	switch {
+	case survey.IsClosed(err):
+		status, title, msg.Closed = http.StatusGone, "Questionnaire clos", true
+		msg.Message = "Ce questionnaire est clos : il ne reçoit plus de réponses. Merci de l'intérêt que vous lui portez."
+		if sv != nil && sv.Status == survey.StatusOpen && sv.Closes != "" {
+			msg.Message = "Ce questionnaire a été clos le " + funcs["date"].(func(string) string)(sv.Closes) + " : il ne reçoit plus de réponses. Merci de l'intérêt que vous lui portez."
+		}
+	case errors.Is(err, survey.ErrNotOpen), app.ErrorCode(err) == app.ENotFound:
+		status, title, msg.Message = http.StatusNotFound, "Questionnaire introuvable", errPublicNotFound.Message
+	case errors.Is(err, survey.ErrDuplicate):
+		title = "Réponse déjà enregistrée"
+		msg.Message = "Votre réponse a déjà été enregistrée : ce formulaire a été envoyé une seconde fois, et cet envoi n'a pas été compté à nouveau. Merci de votre participation."
+	case status == http.StatusTooManyRequests:
+		title = "Trop de réponses"
+	case status == http.StatusRequestEntityTooLarge:
+		title = "Formulaire trop volumineux"
+	case status == http.StatusInternalServerError:
+		msg.Message = "Une erreur est survenue de notre côté : votre réponse n'a pas été enregistrée. Réessayez dans quelques instants."
+	}
+	return s.renderPublic(w, r, status, "q_message", title, msg)
+}
+
+// publicSurvey loads the survey of the token of the path; a draft or an
+// unknown token is not found.
+func (s *Server) publicSurvey(r *http.Request) (*survey.Survey, error) {
+	sv, err := s.db.SurveyByToken(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return nil, err
+	}
+	if sv.Status == survey.StatusDraft {
+		return nil, errPublicNotFound
+	}
+	return sv, nil
+}
+
+// publicQuestion is one question as the form shows it.
+type publicQuestion struct {
+	survey.Question
+	ID       string // of the first field, which the error summary links to
+	Error    string
+	Values   []string // what was typed or chosen, kept when the form comes back
+	Steps    []string
+	Communes []publicCommune
+}
+
+type publicCommune struct{ Code, Name string }
+
+// Base is what the ids of the question's hint and error start with.
+func (q publicQuestion) Base() string { return "q-" + q.Key }
+
+// DescribedBy lists the ids of the hint and the error of the question.
+func (q publicQuestion) DescribedBy() string {
+	var ids []string
+	if q.Hint() != "" {
+		ids = append(ids, q.Base()+"-hint")
+	}
+	if q.Error != "" {
+		ids = append(ids, q.Base()+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// FieldID is the id of the field of option i (radio buttons and boxes).
+func (q publicQuestion) FieldID(i int) string { return q.Base() + "-" + strconv.Itoa(i) }
+
+// Has reports whether v was chosen.
+func (q publicQuestion) Has(v string) bool { return slices.Contains(q.Values, v) }
+
+// Value is the single value typed.
+func (q publicQuestion) Value() string {
+	if len(q.Values) == 0 {
+		return ""
+	}
+	return q.Values[0]
+}
+
+// Hint describes what a question expects, for aria-describedby.
+func (q publicQuestion) Hint() string {
+	switch q.Kind {
+	case survey.KindMultiple:
+		return "Plusieurs réponses possibles."
+	case survey.KindNumber:
+		switch {
+		case q.Min != nil && q.Max != nil:
+			return "Un nombre de " + survey.FormatNumber(*q.Min) + " à " + survey.FormatNumber(*q.Max) + "."
+		case q.Min != nil:
+			return "Un nombre, au moins " + survey.FormatNumber(*q.Min) + "."
+		case q.Max != nil:
+			return "Un nombre, au plus " + survey.FormatNumber(*q.Max) + "."
+		}
+		return "Un nombre."
+	case survey.KindText:
+		return "2\u00a0000 caractères au plus. N'indiquez ni nom, ni adresse, ni téléphone."
+	case survey.KindScale:
+		return "De " + survey.FormatNumber(*q.Min) + " (le moins) à " + survey.FormatNumber(*q.Max) + " (le plus)."
+	}
+	return ""
+}
+
+// publicFormData is the data of q_form.html.
+type publicFormData struct {
+	Survey    *survey.Survey
+	Action    string
+	Nonce     string
+	Message   string // a message for the whole form
+	Questions []publicQuestion
+	Errors    []publicQuestion // the questions in error, for the summary
+	Paras     []string         // the intro, paragraph by paragraph
+}
+
+// publicForm prepares the form of sv with the values typed and the
+// messages of an invalid submission, if any.
+func (s *Server) publicForm(r *http.Request, sv *survey.Survey, values map[string][]string, bad map[string]string, nonce string) (*publicFormData, error) {
+	d := &publicFormData{Survey: sv, Action: survey.PublicPath(sv.Token), Nonce: nonce}
+	for p := range strings.SplitSeq(sv.Intro, "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			d.Paras = append(d.Paras, p)
+		}
+	}
+	var communes []publicCommune
+	for i, q := range sv.Questions {
+		pq := publicQuestion{Question: q, ID: "q-" + q.Key, Error: bad[q.Key]}
+		for _, v := range values[q.Key] {
+			if v = strings.TrimSpace(v); v != "" {
+				if q.Kind == survey.KindText && utf8.RuneCountInString(v) > survey.MaxTextAnswer {
+					// Give back what the field may hold, not a megabyte.
+					v = string([]rune(v)[:survey.MaxTextAnswer])
+				}
+				pq.Values = append(pq.Values, v)
+			}
+		}
+		if q.HasOptions() || q.Kind == survey.KindScale {
+			pq.ID = pq.FieldID(0)
+		}
+		for _, st := range q.ScaleSteps() {
+			pq.Steps = append(pq.Steps, strconv.Itoa(st))
+		}
+		if q.Kind == survey.KindCommune {
+			if communes == nil {
+				var err error
+				if communes, err = s.perimeterChoices(r, sv.Convention); err != nil {
+					return nil, err
+				}
+			}
+			pq.Communes = communes
+		}
+		d.Questions = append(d.Questions, pq)
+		if pq.Error != "" {
+			d.Errors = append(d.Errors, d.Questions[i])
+		}
+	}
+	return d, nil
+}
+
+// perimeterChoices lists the communes of a convention's perimeter by name,
+// in French alphabetical order.
+func (s *Server) perimeterChoices(r *http.Request, conventionID string) ([]publicCommune, error) {
+	codes, err := s.db.PerimeterCodes(r.Context(), conventionID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]publicCommune, 0, len(codes))
+	for _, code := range codes {
+		name := code
+		if s.ref != nil {
+			if c, ok := s.ref.Commune(code); ok {
+				name = c.Name
+			}
+		}
+		out = append(out, publicCommune{Code: code, Name: name})
+	}
+	col := collate.New(language.French, collate.Loose)
+	slices.SortFunc(out, func(a, b publicCommune) int { return col.CompareString(a.Name, b.Name) })
+	return out, nil
+}
+
+func (s *Server) publicFormPage(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.publicSurvey(r)
+	if err != nil {
+		return s.publicError(w, r, nil, err)
+	}
+	if err := sv.TakesAnswers(s.today()); err != nil {
+		return s.publicError(w, r, sv, err)
+	}
+	d, err := s.publicForm(r, sv, nil, nil, survey.NewToken())
+	if err != nil {
+		return s.publicError(w, r, sv, err)
+	}
+	return s.renderPublic(w, r, http.StatusOK, "q_form", sv.Title, d)
+}
+
+// sourceAddress is the address the flood limit counts by: the peer of the
+// connection. Behind a reverse proxy, that is the proxy's, shared by every
+// respondent: raise --public-rate there, or set it to 0 and limit at the
+// proxy (see docs/operations.md).
+func sourceAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) publicFormSubmit(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	if s.publicRate > 0 {
+		ok, err := s.db.Hit(ctx, "q:"+sourceAddress(r), s.publicRate)
+		if err != nil {
+			return s.publicError(w, r, nil, err)
+		}
+		if !ok {
+			return s.publicError(w, r, nil, errPublicFlood)
+		}
+	}
+	sv, err := s.publicSurvey(r)
+	if err != nil {
+		return s.publicError(w, r, nil, err)
+	}
+	if err := sv.TakesAnswers(s.today()); err != nil {
+		return s.publicError(w, r, sv, err)
+	}
+	if err := r.ParseForm(); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			return s.publicError(w, r, sv, errPublicTooLarge)
+		}
+		return s.publicError(w, r, sv, app.Invalid(errPublicNonce, nil))
+	}
+	nonce := r.PostForm.Get("nonce")
+	if !nonceForm.MatchString(nonce) {
+		d, err := s.publicForm(r, sv, r.PostForm, nil, survey.NewToken())
+		if err != nil {
+			return s.publicError(w, r, sv, err)
+		}
+		d.Message = errPublicNonce
+		return s.renderPublic(w, r, http.StatusUnprocessableEntity, "q_form", "Réponses à vérifier · "+sv.Title, d)
+	}
+	var communes survey.Commune
+	if slices.ContainsFunc(sv.Questions, func(q survey.Question) bool { return q.Kind == survey.KindCommune }) {
+		if communes, err = s.db.PerimeterCommunes(ctx, s.ref, sv.Convention); err != nil {
+			return s.publicError(w, r, sv, err)
+		}
+	}
+	answers, err := sv.Check(r.PostForm, communes)
+	if err != nil {
+		bad := app.ErrorFields(err)
+		if bad == nil {
+			return s.publicError(w, r, sv, err)
+		}
+		d, err := s.publicForm(r, sv, r.PostForm, bad, nonce)
+		if err != nil {
+			return s.publicError(w, r, sv, err)
+		}
+		return s.renderPublic(w, r, http.StatusUnprocessableEntity, "q_form", "Réponses à corriger · "+sv.Title, d)
+	}
+	if _, err := s.db.AddResponse(ctx, sv.ID, answers, survey.ChannelWeb, nonce); err != nil {
+		return s.publicError(w, r, sv, err)
+	}
+	http.Redirect(w, r, survey.PublicPath(sv.Token)+"/merci", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) publicFormThanks(w http.ResponseWriter, r *http.Request) error {
+	sv, err := s.publicSurvey(r)
+	if err != nil {
+		return s.publicError(w, r, nil, err)
+	}
+	return s.renderPublic(w, r, http.StatusOK, "q_thanks", "Merci · "+sv.Title, sv)
+}

@@ -137,6 +137,13 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/surveys/{id}/responses.csv", s.api(s.apiSurveyCSV))
 	mux.Handle("GET /api/v1/surveys/{id}/responses.xlsx", s.api(s.apiSurveyXLSX))
 	// (workshops block)
+	mux.Handle("GET /api/v1/conventions/{id}/workshops", s.api(s.apiWorkshops))
+	mux.Handle("POST /api/v1/conventions/{id}/workshops", s.api(s.apiCreateWorkshop))
+	mux.Handle("GET /api/v1/workshops/{id}", s.api(s.apiWorkshop))
+	mux.Handle("PATCH /api/v1/workshops/{id}", s.api(s.apiPatchWorkshop))
+	mux.Handle("DELETE /api/v1/workshops/{id}", s.api(s.apiDeleteWorkshop))
+	mux.Handle("POST /api/v1/proposals/{id}/finding", s.api(s.apiCarryProposal))
+	mux.Handle("POST /api/v1/surveys/{id}/finding", s.api(s.apiCarrySurveyResult))
 
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 

@@ -185,6 +185,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	requests = append(requests, importRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, diagnosticRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, publicFormRenderCases(t, db)...)
+	requests = append(requests, surveyRenderCases(t, db, advisor, reader)...)
 
 	markers := templateMarkers(t)
 	covered := map[string][]string{}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"html/template"
 	"io/fs"
 	"net"
@@ -18,6 +19,7 @@ import (
 	"golang.org/x/text/language"
 
 	"ctg/internal/app"
+	"ctg/internal/store"
 	"ctg/internal/survey"
 )
 
@@ -213,15 +215,15 @@ type publicFormData struct {
 }
 
 // publicForm prepares the form of sv with the values typed and the
-// messages of an invalid submission, if any.
-func (s *Server) publicForm(r *http.Request, sv *survey.Survey, values map[string][]string, bad map[string]string, nonce string) (*publicFormData, error) {
+// messages of an invalid submission, if any; communes are the choices of
+// its commune questions.
+func publicForm(sv *survey.Survey, communes []publicCommune, values map[string][]string, bad map[string]string, nonce string) *publicFormData {
 	d := &publicFormData{Survey: sv, Action: survey.PublicPath(sv.Token), Nonce: nonce}
 	for p := range strings.SplitSeq(sv.Intro, "\n\n") {
 		if p = strings.TrimSpace(p); p != "" {
 			d.Paras = append(d.Paras, p)
 		}
 	}
-	var communes []publicCommune
 	for i, q := range sv.Questions {
 		pq := publicQuestion{Question: q, ID: "q-" + q.Key, Error: bad[q.Key]}
 		for _, v := range values[q.Key] {
@@ -240,12 +242,6 @@ func (s *Server) publicForm(r *http.Request, sv *survey.Survey, values map[strin
 			pq.Steps = append(pq.Steps, strconv.Itoa(st))
 		}
 		if q.Kind == survey.KindCommune {
-			if communes == nil {
-				var err error
-				if communes, err = s.perimeterChoices(r, sv.Convention); err != nil {
-					return nil, err
-				}
-			}
 			pq.Communes = communes
 		}
 		d.Questions = append(d.Questions, pq)
@@ -253,13 +249,21 @@ func (s *Server) publicForm(r *http.Request, sv *survey.Survey, values map[strin
 			d.Errors = append(d.Errors, d.Questions[i])
 		}
 	}
-	return d, nil
+	return d
 }
 
-// perimeterChoices lists the communes of a convention's perimeter by name,
-// in French alphabetical order.
-func (s *Server) perimeterChoices(r *http.Request, conventionID string) ([]publicCommune, error) {
-	codes, err := s.db.PerimeterCodes(r.Context(), conventionID)
+func hasCommuneQuestion(sv *survey.Survey) bool {
+	return slices.ContainsFunc(sv.Questions, func(q survey.Question) bool { return q.Kind == survey.KindCommune })
+}
+
+// perimeterChoices lists the communes of the perimeter of a survey's
+// convention by name, in French alphabetical order, when a question asks
+// for one.
+func (s *Server) perimeterChoices(r *http.Request, sv *survey.Survey) ([]publicCommune, error) {
+	if !hasCommuneQuestion(sv) {
+		return nil, nil
+	}
+	codes, err := s.db.PerimeterCodes(r.Context(), sv.Convention)
 	if err != nil {
 		return nil, err
 	}
@@ -286,11 +290,71 @@ func (s *Server) publicFormPage(w http.ResponseWriter, r *http.Request) error {
 	if err := sv.TakesAnswers(s.today()); err != nil {
 		return s.publicError(w, r, sv, err)
 	}
-	d, err := s.publicForm(r, sv, nil, nil, survey.NewToken())
+	communes, err := s.perimeterChoices(r, sv)
 	if err != nil {
 		return s.publicError(w, r, sv, err)
 	}
-	return s.renderPublic(w, r, http.StatusOK, "q_form", sv.Title, d)
+	key := blankFormKey(sv, communes)
+	c, ok := s.qcache.Load(key)
+	if !ok {
+		if c, err = s.renderBlankForm(r, sv, communes); err != nil {
+			return s.publicError(w, r, sv, err)
+		}
+		if s.qcached.Add(1) > maxBlankForms {
+			s.qcache.Clear()
+			s.qcached.Store(1)
+		}
+		s.qcache.Store(key, c)
+	}
+	f := c.(*blankForm)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.Itoa(len(f.head)+len(f.tail)+26))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(f.head)
+	_, _ = w.Write([]byte(survey.NewToken()))
+	_, _ = w.Write(f.tail)
+	return nil
+}
+
+// A blank form is the same page for every respondent but for its nonce:
+// it is rendered once, then served with a new nonce between its two
+// halves. Rendering it was a third of the processor a respondent cost. The
+// key holds all that the page shows: the survey's id and version (an open
+// survey's questions no longer change), its closing date, and the
+// perimeter's communes.
+type blankForm struct{ head, tail []byte }
+
+// maxBlankForms bounds the blank forms kept: past it, all are forgotten.
+const maxBlankForms = 256
+
+// noncePlaceholder stands for the nonce in the blank form: "0" and "1" are
+// not base32, so that it cannot be a real nonce.
+const noncePlaceholder = "01010101010101010101010101"
+
+func blankFormKey(sv *survey.Survey, communes []publicCommune) string {
+	h := fnv.New64a()
+	for _, c := range communes {
+		h.Write([]byte(c.Code))
+		h.Write([]byte{0})
+	}
+	return sv.ID + "/" + strconv.Itoa(sv.Version) + "/" + sv.Closes + "/" + strconv.FormatUint(h.Sum64(), 36)
+}
+
+func (s *Server) renderBlankForm(r *http.Request, sv *survey.Survey, communes []publicCommune) (*blankForm, error) {
+	t, ok := s.qtmpl["q_form"]
+	if !ok {
+		return nil, fmt.Errorf("web: no public template q_form")
+	}
+	var b strings.Builder
+	if err := t.ExecuteTemplate(&b, "q_layout", page{Title: sv.Title, Data: publicForm(sv, communes, nil, nil, noncePlaceholder)}); err != nil {
+		return nil, fmt.Errorf("web: blank form: %w", err)
+	}
+	head, tail, ok := strings.Cut(b.String(), noncePlaceholder)
+	if !ok || strings.Contains(tail, noncePlaceholder) {
+		return nil, fmt.Errorf("web: blank form: the nonce must show once")
+	}
+	return &blankForm{head: []byte(head), tail: []byte(tail)}, nil
 }
 
 // sourceAddress is the address the flood limit counts by: the peer of the
@@ -331,15 +395,16 @@ func (s *Server) publicFormSubmit(w http.ResponseWriter, r *http.Request) error 
 	}
 	nonce := r.PostForm.Get("nonce")
 	if !nonceForm.MatchString(nonce) {
-		d, err := s.publicForm(r, sv, r.PostForm, nil, survey.NewToken())
+		communes, err := s.perimeterChoices(r, sv)
 		if err != nil {
 			return s.publicError(w, r, sv, err)
 		}
+		d := publicForm(sv, communes, r.PostForm, nil, survey.NewToken())
 		d.Message = errPublicNonce
 		return s.renderPublic(w, r, http.StatusUnprocessableEntity, "q_form", "Réponses à vérifier · "+sv.Title, d)
 	}
 	var communes survey.Commune
-	if slices.ContainsFunc(sv.Questions, func(q survey.Question) bool { return q.Kind == survey.KindCommune }) {
+	if hasCommuneQuestion(sv) {
 		if communes, err = s.db.PerimeterCommunes(ctx, s.ref, sv.Convention); err != nil {
 			return s.publicError(w, r, sv, err)
 		}
@@ -350,17 +415,33 @@ func (s *Server) publicFormSubmit(w http.ResponseWriter, r *http.Request) error 
 		if bad == nil {
 			return s.publicError(w, r, sv, err)
 		}
-		d, err := s.publicForm(r, sv, r.PostForm, bad, nonce)
+		communes, err := s.perimeterChoices(r, sv)
 		if err != nil {
 			return s.publicError(w, r, sv, err)
 		}
+		d := publicForm(sv, communes, r.PostForm, bad, nonce)
 		return s.renderPublic(w, r, http.StatusUnprocessableEntity, "q_form", "Réponses à corriger · "+sv.Title, d)
 	}
-	if _, err := s.db.AddResponse(ctx, sv.ID, answers, survey.ChannelWeb, nonce); err != nil {
+	if err := s.addPublicResponse(r, sv, answers, nonce); err != nil {
 		return s.publicError(w, r, sv, err)
 	}
 	http.Redirect(w, r, survey.PublicPath(sv.Token)+"/merci", http.StatusSeeOther)
 	return nil
+}
+
+// addPublicResponse stores a response. SQLite has one writer at a time,
+// and a connection that finds the write lock taken sleeps in its busy
+// handler (milliseconds, growing) before it tries again: under a crowd of
+// respondents, most of the time went in those sleeps. Queued here instead,
+// the writes of this process follow one another without a pause.
+// PostgreSQL writes in parallel and needs no queue.
+func (s *Server) addPublicResponse(r *http.Request, sv *survey.Survey, a survey.Answers, nonce string) error {
+	if s.db.Dialect == store.SQLite {
+		s.qwrite.Lock()
+		defer s.qwrite.Unlock()
+	}
+	_, err := s.db.AddResponse(r.Context(), sv.ID, a, survey.ChannelWeb, nonce)
+	return err
 }
 
 func (s *Server) publicFormThanks(w http.ResponseWriter, r *http.Request) error {

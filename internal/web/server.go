@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"ctg/internal/account"
@@ -50,6 +51,11 @@ type Server struct {
 	publicRate              int
 	// qtmpl are the pages of the public form, in a layout of their own.
 	qtmpl map[string]*template.Template
+	// qwrite queues the public form's writes on SQLite (see
+	// addPublicResponse); qcache keeps the blank forms (see blankForm).
+	qwrite  sync.Mutex
+	qcache  sync.Map
+	qcached atomic.Int64
 	// bg counts the background work started by requests (imports), so that
 	// a shutdown waits for it after the HTTP server has stopped.
 	bg sync.WaitGroup

@@ -32,6 +32,21 @@ type surveyRow struct {
 	survey.Survey
 	Responses int
 	Paper     int
+	// PublicLink is the whole address of the public form, to copy.
+	PublicLink string
+}
+
+// absoluteURL makes a path of this site a whole address, as the person
+// reading the page reached it, for links to copy into a message.
+func (s *Server) absoluteURL(r *http.Request, path string) string {
+	if path == "" {
+		return ""
+	}
+	scheme := "http"
+	if r.TLS != nil || s.secure {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host + path
 }
 
 // newSurveyForm is the state of the form that creates a survey.
@@ -85,7 +100,7 @@ func (s *Server) surveysData(r *http.Request, id string) (*surveysData, error) {
 	d := &surveysData{C: c, CanEdit: convention.CheckEdit(u, c) == nil, Notice: surveyNotices[r.URL.Query().Get("fait")],
 		Templates: survey.Templates()}
 	for _, sv := range list {
-		row := surveyRow{Survey: sv}
+		row := surveyRow{Survey: sv, PublicLink: s.absoluteURL(r, sv.PublicURL)}
 		if sv.Status != survey.StatusDraft {
 			res, err := s.db.Results(r.Context(), u, sv.ID, survey.Filter{})
 			if err != nil {
@@ -194,6 +209,8 @@ type surveyData struct {
 	Question  questionForm
 	// ListError is an error about the list of questions as a whole.
 	ListError string
+	// PublicLink is the whole address of the public form, to copy.
+	PublicLink string
 }
 
 // StatusLabel is the French name of the survey's status.
@@ -241,6 +258,7 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := newSurveyData(sv, c, canEdit)
 	d.Notice = surveyNotices[r.URL.Query().Get("fait")]
+	d.PublicLink = s.absoluteURL(r, sv.PublicURL)
 	if key := r.URL.Query().Get("modifier"); key != "" && d.Draft && canEdit {
 		q, ok := sv.Question(key)
 		if !ok {

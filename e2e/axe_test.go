@@ -241,6 +241,7 @@ func TestAxe(t *testing.T) {
 			tb.waitSwap("the refusal", `!!document.querySelector(".import-failure")`)
 		}},
 	}
+	pages = append(pages, publicFormAxePages(t, srv.DB)...)
 
 	for _, size := range []struct {
 		name          string

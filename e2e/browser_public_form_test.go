@@ -1,0 +1,136 @@
+package e2e
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ctg/internal/store"
+	"ctg/internal/survey"
+)
+
+func fptr(v float64) *float64 { return &v }
+
+// publicSurvey creates and opens a survey of the CTG Latitude Nord
+// Gironde as the demonstration's advisor, and closes it when asked.
+func publicSurvey(t *testing.T, db *store.DB, closed bool) *survey.Survey {
+	t.Helper()
+	ctx := context.Background()
+	u := demoUser(t, db, demoAdvisor)
+	c := demoConvention(t, db, "CTG Latitude Nord Gironde 2022-2026")
+	sv := &survey.Survey{Title: "Vos besoins de familles", Closes: "2099-12-31", Questions: []survey.Question{
+		{Key: "age", Kind: survey.KindAge, Label: "Votre âge", Options: []string{"Moins de 25 ans", "25 à 44 ans", "45 ans et plus"}, Required: true},
+		{Key: "commune", Kind: survey.KindCommune, Label: "Votre commune", Required: true},
+		{Key: "modes", Kind: survey.KindMultiple, Label: "Modes de garde utilisés", Options: []string{"Crèche", "Assistante maternelle", "Famille"}},
+		{Key: "enfants", Kind: survey.KindNumber, Label: "Nombre d'enfants à charge", Min: fptr(0), Max: fptr(15)},
+		{Key: "satisfaction", Kind: survey.KindScale, Label: "Êtes-vous satisfait de l'offre d'accueil ?", Min: fptr(1), Max: fptr(5)},
+		{Key: "remarques", Kind: survey.KindText, Label: "Vos remarques"},
+	}}
+	if err := db.CreateSurvey(ctx, u, c.ID, sv); err != nil {
+		t.Fatal(err)
+	}
+	open, err := db.OpenSurvey(ctx, u, sv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if closed {
+		if open, err = db.CloseSurvey(ctx, u, sv.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return open
+}
+
+// TestBrowserPublicForm answers a survey on a phone: a first submission
+// with mistakes, then the corrected one, and the thank-you page.
+func TestBrowserPublicForm(t *testing.T) {
+	t.Parallel()
+	browser := startBrowser(t)
+	srv := startDemo(t)
+	sv := publicSurvey(t, srv.DB, false)
+	tb := openTab(t, browser, "http://"+srv.Addr, viewport(375, 812))
+
+	tb.mustOpen(sv.PublicURL)
+	if got := tb.text("h1"); got != "Vos besoins de familles" {
+		t.Errorf("h1 = %q", got)
+	}
+	if n := eval[int](tb, `document.scripts.length`); n != 0 {
+		t.Errorf("the form loads %d scripts", n)
+	}
+	if c := eval[string](tb, `document.cookie`); c != "" {
+		t.Errorf("cookies: %q", c)
+	}
+
+	// A number out of range, the required questions left blank.
+	tb.do("type a number", chromedp.SendKeys(chromedp.ID("q-enfants"), "40"),
+		chromedp.SendKeys(chromedp.ID("q-remarques"), "Plus de places le mercredi."))
+	if res := tb.submit(`form button[type=submit]`); res.Status != 422 {
+		t.Fatalf("invalid answers: status %d\n%s", res.Status, tb.pageSummary())
+	}
+	if got := tb.text(".error-summary h2"); got != "3 réponses sont à corriger" {
+		t.Errorf("summary = %q", got)
+	}
+	if id := eval[string](tb, `document.activeElement && document.activeElement.className`); id != "error-summary" {
+		t.Errorf("focus on %q after the refusal, want the error summary", id)
+	}
+	if got := tb.value("#q-remarques"); got != "Plus de places le mercredi." {
+		t.Errorf("the text typed was lost: %q", got)
+	}
+	if got := tb.text("#q-enfants-error"); !strings.Contains(got, "comprise entre 0 et 15") {
+		t.Errorf("number error = %q", got)
+	}
+	// The summary's links lead to the fields, from the keyboard.
+	tb.do("follow the first link", chromedp.Focus(chromedp.CSS(`.error-summary a[href="#q-age-0"]`)), chromedp.KeyEvent("\r"))
+	tb.waitFor("the focus on the first option", `document.activeElement && document.activeElement.id === "q-age-0"`)
+
+	// Corrected.
+	tb.do("answer",
+		chromedp.Click(chromedp.CSS(`label[for="q-age-1"]`)),
+		chromedp.SetValue(chromedp.ID("q-commune"), "33473"),
+		chromedp.Click(chromedp.CSS(`label[for="q-modes-0"]`)),
+		chromedp.Click(chromedp.CSS(`label[for="q-modes-2"]`)),
+		chromedp.SetValue(chromedp.ID("q-enfants"), "2"),
+		chromedp.Click(chromedp.CSS(`label[for="q-satisfaction-3"]`)),
+	)
+	if res := tb.submit(`form button[type=submit]`); res.Status != 200 {
+		t.Fatalf("answers: status %d\n%s", res.Status, tb.pageSummary())
+	}
+	if p := tb.path(); p != sv.PublicURL+"/merci" {
+		t.Errorf("after the answers: %s", p)
+	}
+	if got := tb.text("h1"); got != "Merci de votre participation" {
+		t.Errorf("h1 = %q", got)
+	}
+	checkReflow(t, tb)
+
+	var stored struct {
+		N       int    `db:"n"`
+		Answers string `db:"answers"`
+	}
+	if err := srv.DB.SQL().Get(&stored, `SELECT COUNT(*) AS n, MAX(answers) AS answers FROM survey_responses WHERE survey_id = ?`, sv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if stored.N != 1 || !strings.Contains(stored.Answers, `"modes":["Crèche","Famille"]`) || !strings.Contains(stored.Answers, `"satisfaction":4`) {
+		t.Errorf("stored %d: %s", stored.N, stored.Answers)
+	}
+}
+
+// publicFormAxePages are the pages of the public form that TestAxe
+// checks: the form, the form with errors, the thank-you page and the page
+// of a closed survey.
+func publicFormAxePages(t *testing.T, db *store.DB) []axePage {
+	t.Helper()
+	open, closed := publicSurvey(t, db, false), publicSurvey(t, db, true)
+	return []axePage{
+		{name: "public form", path: open.PublicURL},
+		{name: "public form with errors", path: open.PublicURL, act: func(t *testing.T, tb *tab) {
+			tb.do("type a number out of range", chromedp.SendKeys(chromedp.ID("q-enfants"), "40"))
+			tb.submit(`form button[type=submit]`)
+			tb.waitFor("the errors", `!!document.querySelector(".error-summary")`)
+		}},
+		{name: "public form, thanks", path: open.PublicURL + "/merci"},
+		{name: "public form, closed", path: closed.PublicURL, status: 410},
+	}
+}

@@ -173,6 +173,15 @@ func TestAxe(t *testing.T) {
 			tb.submit(`#formulaire-enjeu button[type=submit]`)
 			tb.waitFor("the errors", `!!document.querySelector("#formulaire-enjeu .error-summary")`)
 		}},
+		{name: "workshops", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/ateliers"},
+		{name: "workshops, minutes open", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/ateliers", act: func(t *testing.T, tb *tab) {
+			tb.do("open the minutes", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("article details").forEach(d => d.open = true)`))
+		}},
+		{name: "workshop form with errors", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/ateliers", act: func(t *testing.T, tb *tab) {
+			tb.submit(`#formulaire-atelier button[value=save]`)
+			tb.waitFor("the errors", `!!document.querySelector("#formulaire-atelier .error-summary")`)
+		}},
+		{name: "workshops of a reader", who: demoReader, path: "/conventions/" + diagnostic.ID + "/ateliers"},
 		{name: "diagnosis", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/diagnostic"},
 		{name: "diagnosis, chart data open", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/diagnostic", act: func(t *testing.T, tb *tab) {
 			tb.do("open the tables of the charts", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("figure details").forEach(d => d.open = true)`))

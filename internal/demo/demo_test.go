@@ -45,7 +45,7 @@ func counts(tb testing.TB, db *store.DB) map[string]int {
 	tb.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"organisations", "users", "conventions", "convention_parties", "convention_communes", "convention_status", "history",
-		"facilities", "findings", "stakes", "stake_findings", "imports", "indicator_series", "indicator_values", "indicator_aggregates"} {
+		"facilities", "findings", "stakes", "stake_findings", "surveys", "survey_responses", "response_values", "workshops", "proposals", "imports", "indicator_series", "indicator_values", "indicator_aggregates"} {
 		var n int
 		if err := db.SQL().Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
 			tb.Fatal(err)
@@ -110,6 +110,10 @@ func TestLoad(t *testing.T) {
 		}
 		if after := counts(t, db); !maps.Equal(before, after) {
 			t.Errorf("resumed load changed the database: %v, then %v", before, after)
+		}
+		// The consultation: a questionnaire with its responses, two workshops.
+		if before["surveys"] != 1 || before["survey_responses"] < 300 || before["survey_responses"] > 450 || before["workshops"] != 2 || before["proposals"] < 8 {
+			t.Errorf("consultation counts = %v", before)
 		}
 		if before["conventions"] < 10 || before["users"] != 7 {
 			t.Errorf("counts = %v, want at least 10 conventions and 7 accounts", before)

@@ -182,6 +182,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 			lacks: []string{"Nouvelle convention", "CTG Bordeaux"}},
 	}
 	requests = append(requests, findingsRenderCases(t, db, advisor, reader)...)
+	requests = append(requests, workshopRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, importRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, diagnosticRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, publicFormRenderCases(t, db)...)

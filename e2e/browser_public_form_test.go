@@ -1,14 +1,26 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"ctg/internal/cli"
 	"ctg/internal/store"
 	"ctg/internal/survey"
+	"ctg/internal/testdb"
 )
 
 func fptr(v float64) *float64 { return &v }
@@ -133,4 +145,88 @@ func publicFormAxePages(t *testing.T, db *store.DB) []axePage {
 		{name: "public form, thanks", path: open.PublicURL + "/merci"},
 		{name: "public form, closed", path: closed.PublicURL, status: 410},
 	}
+}
+
+// TestPublicFormKilled answers a survey through a server in a process of
+// its own, kills that process (SIGKILL) as soon as the last answer is
+// acknowledged, and finds every acknowledged answer in the database.
+func TestPublicFormKilled(t *testing.T) {
+	if os.Getenv("CTG_KILLED_SERVER_DB") != "" {
+		return // in the child process
+	}
+	t.Parallel()
+	dsn := testdb.DSN(t, testdb.SQLite)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPublicFormKilledServer$")
+	cmd.Env = append(os.Environ(), "CTG_KILLED_SERVER_DB="+dsn)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("the server did not start: %v", err)
+	}
+	base := "http://" + strings.TrimSpace(strings.TrimPrefix(line, "addr "))
+
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	sv := publicSurvey(t, db, false)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	nonce := regexp.MustCompile(`name="nonce" value="([a-z2-7]{26})"`)
+	acked := 0
+	for i := range 50 {
+		res, err := client.Get(base + sv.PublicURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		m := nonce.FindSubmatch(body)
+		if m == nil {
+			t.Fatalf("no nonce in the form (status %d)", res.StatusCode)
+		}
+		form := url.Values{"nonce": {string(m[1])}, "age": {"25 à 44 ans"}, "commune": {"33473"}, "enfants": {strconv.Itoa(i % 5)}}
+		res, err = client.PostForm(base+sv.PublicURL, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("answer %d: status %d", i, res.StatusCode)
+		}
+		acked++
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	var stored int
+	if err := db.SQL().Get(&stored, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`, sv.ID); err != nil {
+		t.Fatal(err)
+	}
+	if stored != acked {
+		t.Errorf("%d answers acknowledged, %d stored after the kill", acked, stored)
+	}
+}
+
+// TestPublicFormKilledServer is the server of TestPublicFormKilled, run in
+// a child process; alone it does nothing.
+func TestPublicFormKilledServer(t *testing.T) {
+	dsn := os.Getenv("CTG_KILLED_SERVER_DB")
+	if dsn == "" {
+		t.Skip("the server of TestPublicFormKilled, in its child process")
+	}
+	run, err := cli.Start(context.Background(), cli.ServeConfig{Addr: "127.0.0.1:0", DB: dsn, Demo: true, Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Println("addr " + run.Addr)
+	select {} // until killed
 }

@@ -324,7 +324,7 @@ func (db *DB) CarryProposal(ctx context.Context, u *account.User, proposalID, ki
 			return err
 		}
 		return db.record(ctx, t, w.Convention, u, "proposal.carry", wid, map[string]convention.Change{
-			"proposal": {After: p.Text}, "finding": {After: f.ID}})
+			"proposal": {After: p.Text}, "finding": {After: f.ID}, "kind": {After: f.Kind}})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store.CarryProposal: %w", err)

@@ -73,6 +73,9 @@ type crossView struct {
 	RowTotals          []int
 	ColTotals          []int
 	Total              int
+	// Multiple is a crosstab of a multiple-choice question, whose
+	// totals may exceed the responses.
+	Multiple bool
 }
 
 type resultsData struct {
@@ -196,6 +199,10 @@ func (s *Server) resultsData(r *http.Request) (*resultsData, error) {
 		return nil, err
 	}
 	s.nameCommunes(d.Res)
+	if r.Header.Get("HX-Request") == "true" {
+		// The counts that the open page asks for every 10 seconds.
+		return d, nil
+	}
 
 	// Free-text answers and the responses per day are read from the
 	// responses themselves, with the same filter as the counts.
@@ -328,7 +335,8 @@ func (d *resultsData) question(key string) *questionResultView {
 
 func (d *resultsData) crossView(ct *survey.Crosstab) *crossView {
 	rq, cq := d.question(ct.RowKey), d.question(ct.ColKey)
-	v := &crossView{RowLabel: rq.Label, ColLabel: cq.Label, Counts: ct.Counts, ColTotals: make([]int, len(ct.Cols))}
+	v := &crossView{RowLabel: rq.Label, ColLabel: cq.Label, Counts: ct.Counts, ColTotals: make([]int, len(ct.Cols)),
+		Multiple: rq.Kind == survey.KindMultiple || cq.Kind == survey.KindMultiple}
 	for _, o := range ct.Rows {
 		v.Rows = append(v.Rows, optionLabel(&rq.QuestionResult, o))
 	}

@@ -85,6 +85,8 @@ func surveyRenderCases(t *testing.T, db *store.DB, advisor, reader string) []ren
 			renders: []string{"survey_results.html"}, contains: []string{`<dd id="total-responses">1</dd>`, "Aucune réponse libre ne contient"}},
 		{name: "survey results, bad filter", who: advisor, path: q + open.ID + "/resultats?filter=age&lignes=age&colonnes=age", status: 422,
 			renders: []string{"survey_results.html", "partials/form.html"}, contains: []string{`id="f-filter-error"`, `id="x-cols-error"`}},
+		{name: "survey results, counts (htmx)", who: advisor, path: q + open.ID + "/resultats?commune=33473", headers: []string{"HX-Request", "true"},
+			status: 200, fragment: true, renders: []string{"survey_results.html"}, contains: []string{`<dd id="paper-responses">2</dd>`}, lacks: []string{"<html", "crosstab"}},
 		{name: "survey results of a draft", who: reader, path: q + draft.ID + "/resultats", status: 200, renders: []string{"survey_results.html"},
 			contains: []string{"pas encore ouvert"}},
 		{name: "survey results CSV", who: reader, path: q + open.ID + "/resultats.csv", status: 200, kind: "text/csv",

@@ -87,12 +87,13 @@ type resultsData struct {
 	Commune, FilterValue string
 	Filtered             bool
 	FilterErrors         map[string]string
-	Communes             []communeOption
-	FilterGroups         []filterGroup
-	Search               string
-	Questions            []questionResultView
-	Days                 []dayRow
-	DayChart             map[string]any
+	// Communes are those of the perimeter, when a question asks for one.
+	Communes     []communeOption
+	FilterGroups []filterGroup
+	Search       string
+	Questions    []questionResultView
+	Days         []dayRow
+	DayChart     map[string]any
 	// Categorical are the questions a crosstab may cross.
 	Categorical            []filterChoice
 	CrossRows, CrossCols   string
@@ -192,8 +193,10 @@ func (s *Server) resultsData(r *http.Request) (*resultsData, error) {
 		fq.Set("filter", f.Key+":"+f.Option)
 	}
 	d.FilterQuery = fq.Encode()
-	if d.Communes, err = s.communeOptions(r, c.ID); err != nil {
-		return nil, err
+	if slices.ContainsFunc(sv.Questions, func(q survey.Question) bool { return q.Kind == survey.KindCommune }) || d.Commune != "" {
+		if d.Communes, err = s.communeOptions(r, c.ID); err != nil {
+			return nil, err
+		}
 	}
 	if d.Res, err = s.db.Results(r.Context(), u, sv.ID, f); err != nil {
 		return nil, err

@@ -502,6 +502,8 @@ type paperData struct {
 	Saved int64
 	// Closed is the reason the survey takes no answers, if any.
 	Closed string
+	// Bounds say the bounds of number questions, by key.
+	Bounds map[string]string
 }
 
 // Value returns the single answer typed for a key.
@@ -553,7 +555,12 @@ func (s *Server) paperData(r *http.Request) (*paperData, error) {
 	if !canEdit {
 		return nil, convention.CheckEdit(currentUser(r), c)
 	}
-	d := &paperData{C: c, S: sv, Values: map[string][]string{}}
+	d := &paperData{C: c, S: sv, Values: map[string][]string{}, Bounds: map[string]string{}}
+	for _, q := range sv.Questions {
+		if q.Kind == survey.KindNumber {
+			d.Bounds[q.Key] = questionView{Question: q}.Bounds()
+		}
+	}
 	if err := sv.TakesAnswers(convention.Today(s.db.Now())); err != nil {
 		d.Closed = app.ErrorMessage(err)
 	}

@@ -277,6 +277,12 @@ func TestSurveyPages(t *testing.T) {
 		t.Fatalf("bad closing date: %d\n%s", code, excerpt(body))
 	}
 
+	// A number, with bounds, at the end.
+	if code, _, _ := post(page, url.Values{"op": {"question"}, "version": {"7"}, "kind": {"number"}, "label": {"Combien d'enfants vivent chez vous ?"},
+		"key": {"nb_enfants"}, "min": {"0"}, "max": {"12"}}); code != http.StatusSeeOther {
+		t.Fatalf("number question: %d", code)
+	}
+
 	// The reader sees, but every POST is refused; the outsider sees nothing.
 	if code, body, _ := send(reader, "GET", page, nil); code != http.StatusOK || strings.Contains(body, "Ajouter une question") {
 		t.Errorf("reader's builder: %d", code)
@@ -286,7 +292,7 @@ func TestSurveyPages(t *testing.T) {
 		v    url.Values
 	}{
 		{list, url.Values{"title": {"Autre"}}},
-		{page, url.Values{"op": {"delete"}, "key": {"age"}, "version": {"7"}}},
+		{page, url.Values{"op": {"delete"}, "key": {"age"}, "version": {"8"}}},
 		{page + "/ouvrir", nil},
 		{page + "/clore", nil},
 		{page + "/saisie", url.Values{"age": {"26-45 ans"}}},
@@ -315,14 +321,18 @@ func TestSurveyPages(t *testing.T) {
 	if body := get(list + "?fait=ouvert"); !strings.Contains(body, `value="http://example.com`+sv.PublicURL+`"`) || !strings.Contains(body, "Le questionnaire est ouvert") {
 		t.Errorf("the list lacks the public link\n%s", excerpt(body))
 	}
-	if code, _, _ := post(page, url.Values{"op": {"delete"}, "key": {"age"}, "version": {"8"}}); code != http.StatusConflict {
+	if code, _, _ := post(page, url.Values{"op": {"delete"}, "key": {"age"}, "version": {"9"}}); code != http.StatusConflict {
 		t.Errorf("change to an open survey: %d, want 409", code)
 	}
 
 	// Paper entry: a refused one keeps what was typed and stores nothing.
 	entry := page + "/saisie"
-	if body := get(entry); !strings.Contains(body, `id="fp-commune" name="commune" autofocus`) {
+	body = get(entry)
+	if !strings.Contains(body, `id="fp-commune" name="commune" autofocus`) {
 		t.Errorf("the first field has no focus\n%s", excerpt(body))
+	}
+	if !strings.Contains(body, `<span class="hint" id="fp-nb_enfants-hint">Un nombre de 0 à 12.</span>`) {
+		t.Errorf("the number question does not say its bounds")
 	}
 	code, body, _ = post(entry, url.Values{"commune": {"33063"}, "age": {"26-45 ans"}, "etes_vous_satisfait_des_accueils_de_loisirs": {"4"}, "remarques": {"Plus de places"}})
 	if code != http.StatusUnprocessableEntity {
@@ -337,8 +347,8 @@ func TestSurveyPages(t *testing.T) {
 		t.Fatalf("a refused paper response was stored")
 	}
 	answers := []url.Values{
-		{"commune": {"33473"}, "age": {"26-45 ans"}, "etes_vous_satisfait_des_accueils_de_loisirs": {"4"}, "remarques": {"Plus de places en crèche"}},
-		{"commune": {"33473"}, "age": {"26-45 ans"}, "etes_vous_satisfait_des_accueils_de_loisirs": {"2"}},
+		{"commune": {"33473"}, "age": {"26-45 ans"}, "etes_vous_satisfait_des_accueils_de_loisirs": {"4"}, "remarques": {"Plus de places en crèche"}, "nb_enfants": {"2"}},
+		{"commune": {"33473"}, "age": {"26-45 ans"}, "etes_vous_satisfait_des_accueils_de_loisirs": {"2"}, "nb_enfants": {"1"}},
 		{"commune": {"33233"}, "age": {"46-60 ans"}, "etes_vous_satisfait_des_accueils_de_loisirs": {"5"}, "remarques": {"Un accueil le mercredi"}},
 	}
 	for i, a := range answers {
@@ -365,6 +375,7 @@ func TestSurveyPages(t *testing.T) {
 		"<tr><th scope=\"row\">46-60 ans</th><td class=\"num\">1</td><td class=\"num\">33,3\u00a0%</td></tr>",
 		"<tr><th scope=\"row\">Saint-Savin (33473)</th><td class=\"num\">2</td>",
 		`id="mean-etes_vous_satisfait_des_accueils_de_loisirs" class="mean">3,67<`,
+		`id="mean-nb_enfants" class="mean">1,5<`,
 		"Plus de places en crèche", "Un accueil le mercredi",
 		"/api/v1/surveys/" + id + "/responses.csv", "/api/v1/surveys/" + id + "/responses.xlsx",
 	} {

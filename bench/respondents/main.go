@@ -3,7 +3,7 @@
 // acknowledged is in the database.
 //
 // It starts the server in-process (cli.Start, with the demonstration data
-// and no flood limit, as --public-rate 0) over -db, creates and opens a
+// and, unless -public-rate says otherwise, no flood limit) over -db, creates and opens a
 // ten-question survey of the CTG Latitude Nord Gironde through the store,
 // then runs -clients goroutines that each, in a loop, GET the form, read
 // its nonce and POST valid answers drawn at random, counting the 303s.
@@ -54,6 +54,7 @@ type config struct {
 	warmup     time.Duration
 	asJSON     bool
 	cpuprofile string
+	rate       int
 }
 
 func main() {
@@ -63,6 +64,7 @@ func main() {
 	flag.IntVar(&c.clients, "clients", 64, "concurrent respondents")
 	flag.DurationVar(&c.duration, "duration", 20*time.Second, "measured duration")
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "duration of the warm-up, not measured")
+	flag.IntVar(&c.rate, "public-rate", 0, "the server's --public-rate: 0 for no limit; a limit the run never reaches measures the cost of counting")
 	flag.BoolVar(&c.asJSON, "json", false, "print the result as JSON")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured phase to this file (server and clients)")
 	flag.Parse()
@@ -81,7 +83,7 @@ func run(ctx context.Context, c config) error {
 	}
 	defer cleanup()
 	start := time.Now()
-	srv, err := cli.Start(ctx, cli.ServeConfig{Addr: "127.0.0.1:0", DB: dsn, Demo: true, PublicRate: 0, Log: slog.New(slog.DiscardHandler)})
+	srv, err := cli.Start(ctx, cli.ServeConfig{Addr: "127.0.0.1:0", DB: dsn, Demo: true, PublicRate: c.rate, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		return fmt.Errorf("starting the server: %w", err)
 	}

@@ -372,7 +372,11 @@ func sourceAddress(r *http.Request) string {
 func (s *Server) publicFormSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if s.publicRate > 0 {
-		ok, err := s.db.Hit(ctx, "q:"+sourceAddress(r), s.publicRate)
+		var ok bool
+		err := s.queueWrite(func() (err error) {
+			ok, err = s.db.Hit(ctx, "q:"+sourceAddress(r), s.publicRate)
+			return err
+		})
 		if err != nil {
 			return s.publicError(w, r, nil, err)
 		}
@@ -429,19 +433,26 @@ func (s *Server) publicFormSubmit(w http.ResponseWriter, r *http.Request) error 
 	return nil
 }
 
-// addPublicResponse stores a response. SQLite has one writer at a time,
-// and a connection that finds the write lock taken sleeps in its busy
-// handler (milliseconds, growing) before it tries again: under a crowd of
-// respondents, most of the time went in those sleeps. Queued here instead,
-// the writes of this process follow one another without a pause.
-// PostgreSQL writes in parallel and needs no queue.
+// addPublicResponse stores a response.
 func (s *Server) addPublicResponse(r *http.Request, sv *survey.Survey, a survey.Answers, nonce string) error {
+	return s.queueWrite(func() error {
+		_, err := s.db.AddResponse(r.Context(), sv.ID, a, survey.ChannelWeb, nonce)
+		return err
+	})
+}
+
+// queueWrite runs a write of the public form. SQLite has one writer at a
+// time, and a connection that finds the write lock taken sleeps in its
+// busy handler (milliseconds, growing) before it tries again: under a
+// crowd of respondents, most of the time went in those sleeps. Queued
+// here instead, the writes of this process follow one another without a
+// pause. PostgreSQL writes in parallel and needs no queue.
+func (s *Server) queueWrite(fn func() error) error {
 	if s.db.Dialect == store.SQLite {
 		s.qwrite.Lock()
 		defer s.qwrite.Unlock()
 	}
-	_, err := s.db.AddResponse(r.Context(), sv.ID, a, survey.ChannelWeb, nonce)
-	return err
+	return fn()
 }
 
 func (s *Server) publicFormThanks(w http.ResponseWriter, r *http.Request) error {

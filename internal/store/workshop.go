@@ -127,22 +127,17 @@ func (db *DB) Workshop(ctx context.Context, u *account.User, id string) (*worksh
 	return w, nil
 }
 
-// writeProposals replaces the proposals of w. A proposal whose id was one
-// of before's keeps that id and its finding; any other gets a new id.
-func writeProposals(ctx context.Context, t *tx, w *workshop.Workshop, before []workshop.Proposal) error {
+// writeProposals replaces the proposals of w; one without an id is new
+// and gets one (workshop.KeepIDs gave the others theirs).
+func writeProposals(ctx context.Context, t *tx, w *workshop.Workshop) error {
 	if _, err := exec(ctx, t, `DELETE FROM proposals WHERE workshop_id = ?`, w.ID); err != nil {
 		return err
 	}
-	seen := map[string]bool{}
 	for i := range w.Proposals {
 		p := &w.Proposals[i]
-		j := slices.IndexFunc(before, func(b workshop.Proposal) bool { return b.ID == p.ID })
-		if p.ID == "" || j < 0 || seen[p.ID] {
+		if p.ID == "" {
 			p.ID, p.Finding = account.NewID(), nil
-		} else {
-			p.Finding = before[j].Finding
 		}
-		seen[p.ID] = true
 		if _, err := exec(ctx, t, `INSERT INTO proposals (id, workshop_id, position, text, field, finding_id) VALUES (?, ?, ?, ?, ?, ?)`,
 			p.ID, w.ID, i, p.Text, p.Field, p.Finding); err != nil {
 			return err
@@ -164,6 +159,7 @@ func (db *DB) CreateWorkshop(ctx context.Context, u *account.User, conventionID 
 		if err := w.Validate(); err != nil {
 			return err
 		}
+		workshop.KeepIDs(nil, w.Proposals)
 		now := db.Now()
 		w.ID, w.Convention, w.Version, w.CreatedAt, w.UpdatedAt = account.NewID(), conventionID, 1, now, now
 		p := w.Participants
@@ -172,7 +168,7 @@ func (db *DB) CreateWorkshop(ctx context.Context, u *account.User, conventionID 
 			w.ID, conventionID, w.Title, w.Date, w.Place, p.Elected, p.Staff, p.Associations, p.Residents, w.Minutes, w.Version, now, now); err != nil {
 			return err
 		}
-		if err := writeProposals(ctx, t, w, nil); err != nil {
+		if err := writeProposals(ctx, t, w); err != nil {
 			return err
 		}
 		return db.record(ctx, t, conventionID, u, "workshop.create", w.ID, workshop.Created(w))
@@ -208,6 +204,7 @@ func (db *DB) UpdateWorkshop(ctx context.Context, u *account.User, id string, if
 		if err := after.Validate(); err != nil {
 			return err
 		}
+		workshop.KeepIDs(before.Proposals, after.Proposals)
 		changes := workshop.Diff(before, &after)
 		sameIDs := slices.EqualFunc(before.Proposals, after.Proposals, func(a, b workshop.Proposal) bool { return a.ID == b.ID })
 		if len(changes) == 0 && sameIDs {
@@ -227,7 +224,7 @@ func (db *DB) UpdateWorkshop(ctx context.Context, u *account.User, id string, if
 			return errStaleWorkshop
 		}
 		if patch.Proposals != nil {
-			if err := writeProposals(ctx, t, &after, before.Proposals); err != nil {
+			if err := writeProposals(ctx, t, &after); err != nil {
 				return err
 			}
 		}

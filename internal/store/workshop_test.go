@@ -78,6 +78,12 @@ func TestWorkshops(t *testing.T) {
 		if upd.Version != 3 || len(upd.Proposals) != 2 || upd.Proposals[1].ID != got.Proposals[0].ID || upd.Proposals[1].Finding == nil || upd.Proposals[0].Finding != nil {
 			t.Errorf("updated %+v", upd)
 		}
+		// The same list sent without ids (a script that kept only texts) keeps ids and findings.
+		bare := []workshop.Proposal{{Text: upd.Proposals[0].Text, Field: upd.Proposals[0].Field}, {Text: upd.Proposals[1].Text, Field: upd.Proposals[1].Field}}
+		if kept, err := f.db.UpdateWorkshop(ctx, f.editor, w.ID, 3, workshop.Patch{Proposals: &bare}); err != nil || kept.Version != 3 ||
+			kept.Proposals[1].ID != upd.Proposals[1].ID || kept.Proposals[1].Finding == nil {
+			t.Errorf("the same proposals without ids: %v, %+v", err, kept)
+		}
 		same, err := f.db.UpdateWorkshop(ctx, f.editor, w.ID, 0, workshop.Patch{Minutes: &upd.Minutes})
 		if err != nil || same.Version != 3 {
 			t.Errorf("a patch that changes nothing: %v, %+v", err, same)

@@ -197,6 +197,37 @@ func (p Patch) Apply(w *Workshop) {
 	}
 }
 
+// KeepIDs gives the proposals of after the ids and findings of those of
+// before they stand for: the one of the id sent, or else one of the same
+// text and field that no other proposal kept. Any other gets no id (a new
+// proposal). Run it after Validate, which tidies the texts.
+func KeepIDs(before, after []Proposal) {
+	kept := map[string]bool{}
+	take := func(i int, j int) {
+		after[i].ID, after[i].Finding = before[j].ID, before[j].Finding
+		kept[before[j].ID] = true
+	}
+	for i := range after {
+		j := slices.IndexFunc(before, func(b Proposal) bool { return b.ID == after[i].ID })
+		if after[i].ID == "" || j < 0 || kept[after[i].ID] {
+			after[i].ID, after[i].Finding = "", nil
+			continue
+		}
+		take(i, j)
+	}
+	for i := range after {
+		if after[i].ID != "" {
+			continue
+		}
+		j := slices.IndexFunc(before, func(b Proposal) bool {
+			return !kept[b.ID] && b.Text == after[i].Text && b.Field == after[i].Field
+		})
+		if j >= 0 {
+			take(i, j)
+		}
+	}
+}
+
 // Diff lists what differs between two versions of a workshop, for the
 // history of its convention. Participants are one entry per category;
 // proposals are their texts.

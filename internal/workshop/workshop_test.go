@@ -86,3 +86,19 @@ func TestResultSentence(t *testing.T) {
 		t.Errorf("no answer yet: %v", err)
 	}
 }
+
+func TestKeepIDs(t *testing.T) {
+	f := "finding"
+	before := []Proposal{{ID: "a", Text: "Un", Field: "jeunesse", Finding: &f}, {ID: "b", Text: "Deux", Field: "enfance"}}
+	after := []Proposal{
+		{Text: "Un", Field: "jeunesse"},                      // no id, same text: a's
+		{ID: "b", Text: "Deux, autrement", Field: "enfance"}, // its id: b's
+		{ID: "b", Text: "Deux", Field: "enfance"},            // b taken already: new
+		{ID: "zz", Text: "Trois", Field: "sante"},            // an unknown id: new
+	}
+	KeepIDs(before, after)
+	got := []string{after[0].ID, after[1].ID, after[2].ID, after[3].ID}
+	if got[0] != "a" || after[0].Finding == nil || got[1] != "b" || got[2] != "" || got[3] != "" || after[3].Finding != nil {
+		t.Errorf("ids %v, findings %v", got, after)
+	}
+}

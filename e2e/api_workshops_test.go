@@ -171,6 +171,9 @@ func TestSurveyResultFinding(t *testing.T) {
 			{name: "a mean", method: "POST", path: fpath, who: editorCC,
 				body: map[string]any{"kind": "weakness", "field": "petite_enfance", "question": "satisfaction"}, status: 201,
 				contains: []string{`En moyenne, les répondants (n = 3) indiquent 3,7 sur 5 à la question « Satisfaction ».`}},
+			{name: "a text of one's own on a free-text question", method: "POST", path: fpath, who: editor33,
+				body: map[string]any{"kind": "need", "field": "petite_enfance", "question": "remarques", "text": "Des places le samedi."}, status: 201,
+				contains: []string{`"text":"Des places le samedi."`}},
 			{name: "a text of one's own", method: "POST", path: fpath, who: editor33,
 				body: map[string]any{"kind": "need", "field": "petite_enfance", "question": "modes", "text": "La crèche d'abord."}, status: 201,
 				contains: []string{`"text":"La crèche d'abord."`}},
@@ -181,8 +184,8 @@ func TestSurveyResultFinding(t *testing.T) {
 				n++
 			}
 		}
-		if n != 5 {
-			t.Errorf("%d findings in the history, want 5", n)
+		if n != 6 {
+			t.Errorf("%d findings in the history, want 6", n)
 		}
 	})
 }

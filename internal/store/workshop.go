@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -356,25 +357,10 @@ func (db *DB) CarrySurveyResult(ctx context.Context, ref *territory.Ref, u *acco
 			return nil, app.Invalid("Certaines informations sont à corriger.", map[string]string{
 				"question": "Ce questionnaire n'a pas de question « " + in.Question + " »."})
 		}
-		res, err := db.results(ctx, s, survey.Filter{})
-		if err != nil {
-			return nil, fmt.Errorf("store.CarrySurveyResult: %w", err)
-		}
-		i := slices.IndexFunc(res.Questions, func(r survey.QuestionResult) bool { return r.Key == q.Key })
-		if r := &res.Questions[i]; q.Kind == survey.KindCommune && ref != nil {
-			r.Names = map[string]string{}
-			for _, code := range r.Options {
-				if c, ok := ref.Commune(code); ok {
-					r.Names[code] = c.Name
-				}
+		if strings.TrimSpace(f.Text) == "" { // else the coordinator's own words
+			if f.Text, err = db.resultSentence(ctx, ref, s, q, in.Option); err != nil {
+				return nil, fmt.Errorf("store.CarrySurveyResult: %w", err)
 			}
-		}
-		sentence, err := workshop.ResultSentence(q, &res.Questions[i], in.Option)
-		if err != nil {
-			return nil, fmt.Errorf("store.CarrySurveyResult: %w", err)
-		}
-		if f.Text == "" {
-			f.Text = sentence
 		}
 	}
 	err = db.Transact(ctx, func(t *tx) error {
@@ -387,4 +373,27 @@ func (db *DB) CarrySurveyResult(ctx context.Context, ref *territory.Ref, u *acco
 		return nil, fmt.Errorf("store.CarrySurveyResult: %w", err)
 	}
 	return f, nil
+}
+
+// resultSentence states the result of question q of s over all its
+// responses (workshop.ResultSentence), communes by their names.
+func (db *DB) resultSentence(ctx context.Context, ref *territory.Ref, s *survey.Survey, q *survey.Question, option string) (string, error) {
+	res, err := db.results(ctx, s, survey.Filter{})
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(res.Questions, func(r survey.QuestionResult) bool { return r.Key == q.Key })
+	if i < 0 {
+		return "", app.ErrNotFound
+	}
+	r := &res.Questions[i]
+	if q.Kind == survey.KindCommune && ref != nil {
+		r.Names = map[string]string{}
+		for _, code := range r.Options {
+			if c, ok := ref.Commune(code); ok {
+				r.Names[code] = c.Name
+			}
+		}
+	}
+	return workshop.ResultSentence(q, r, option)
 }

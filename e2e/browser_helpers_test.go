@@ -303,11 +303,21 @@ func eval[T any](tb *tab, js string) T {
 }
 
 // waitFor polls the JavaScript expression until it is true.
+// A page that loads or navigates meanwhile replaces the JavaScript context
+// the poll runs in; the poll then starts again in the new one.
 func (tb *tab) waitFor(what, js string) {
 	tb.t.Helper()
 	ctx, cancel := context.WithTimeout(tb.ctx, actionTimeout)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(actionTimeout-time.Second))); err != nil {
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(actionTimeout-time.Second)))
+		if err == nil {
+			return
+		}
+		if msg := err.Error(); ctx.Err() == nil && (strings.Contains(msg, "Cannot find context") || strings.Contains(msg, "context was destroyed")) {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
 		tb.t.Fatalf("waiting for %s (%s): %v\n%s", what, js, err, tb.pageSummary())
 	}
 }

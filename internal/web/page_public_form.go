@@ -75,7 +75,7 @@ func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int
 	}
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "q_layout", page{Title: title, Data: data}); err != nil {
+	if err := t.ExecuteTemplate(buf, "q_layout", page{Title: title, Demo: s.demo, Data: data}); err != nil {
 		s.log.Error("template", "name", name, "err", err)
 		http.Error(w, "Erreur interne lors de l'affichage de la page.", http.StatusInternalServerError)
 		return nil
@@ -347,7 +347,7 @@ func (s *Server) renderBlankForm(r *http.Request, sv *survey.Survey, communes []
 		return nil, fmt.Errorf("web: no public template q_form")
 	}
 	var b strings.Builder
-	if err := t.ExecuteTemplate(&b, "q_layout", page{Title: sv.Title, Data: publicForm(sv, communes, nil, nil, noncePlaceholder)}); err != nil {
+	if err := t.ExecuteTemplate(&b, "q_layout", page{Title: sv.Title, Demo: s.demo, Data: publicForm(sv, communes, nil, nil, noncePlaceholder)}); err != nil {
 		return nil, fmt.Errorf("web: blank form: %w", err)
 	}
 	head, tail, ok := strings.Cut(b.String(), noncePlaceholder)

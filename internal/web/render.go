@@ -274,6 +274,11 @@ var flashes = map[string]string{
 	"stake.deleted":    "L'enjeu a été supprimé.",
 
 	"indicator.created": "L'indicateur a été ajouté au catalogue.",
+
+	"workshop.created": "L'atelier a été ajouté.",
+	"workshop.updated": "L'atelier a été modifié.",
+	"workshop.deleted": "L'atelier a été supprimé. Les constats retenus de ses propositions restent au diagnostic.",
+	"proposal.carried": "La proposition est retenue comme constat du diagnostic.",
 }
 
 func flashText(key string) string { return flashes[key] }

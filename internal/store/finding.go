@@ -191,21 +191,28 @@ func (db *DB) CreateFinding(ctx context.Context, u *account.User, conventionID s
 		if _, err := seeConvention(ctx, t, u, conventionID, true); err != nil {
 			return err
 		}
-		if err := f.Validate(); err != nil {
-			return err
-		}
-		now := db.Now()
-		f.ID, f.Convention, f.Version, f.CreatedAt, f.UpdatedAt, f.Stakes = account.NewID(), conventionID, 1, now, now, []string{}
-		if _, err := exec(ctx, t, `INSERT INTO findings (id, convention_id, kind, field, text, source, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.Convention, f.Kind, f.Field, f.Text, f.Source, f.Version, now, now); err != nil {
-			return err
-		}
-		return db.record(ctx, t, conventionID, u, "finding.create", f.ID, diagnostic.FindingCreated(f))
+		return db.insertFinding(ctx, t, u, conventionID, f)
 	})
 	if err != nil {
 		return fmt.Errorf("store.CreateFinding: %w", err)
 	}
 	return nil
+}
+
+// insertFinding validates and writes a new finding of a convention with its
+// line of history, in t: shared by CreateFinding and the steps that make a
+// finding together with something else (a workshop's proposal, a survey's result).
+func (db *DB) insertFinding(ctx context.Context, t *tx, u *account.User, conventionID string, f *diagnostic.Finding) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	now := db.Now()
+	f.ID, f.Convention, f.Version, f.CreatedAt, f.UpdatedAt, f.Stakes = account.NewID(), conventionID, 1, now, now, []string{}
+	if _, err := exec(ctx, t, `INSERT INTO findings (id, convention_id, kind, field, text, source, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.Convention, f.Kind, f.Field, f.Text, f.Source, f.Version, now, now); err != nil {
+		return err
+	}
+	return db.record(ctx, t, conventionID, u, "finding.create", f.ID, diagnostic.FindingCreated(f))
 }
 
 // UpdateFinding applies patch to a finding when u may change its convention

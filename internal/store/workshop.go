@@ -269,22 +269,6 @@ func (db *DB) DeleteWorkshop(ctx context.Context, u *account.User, id string, if
 	return nil
 }
 
-// insertFinding validates and writes a new finding of a convention with its
-// line of history, in t: what CreateFinding does, for the steps that make
-// a finding together with something else.
-func (db *DB) insertFinding(ctx context.Context, t *tx, u *account.User, conventionID string, f *diagnostic.Finding) error {
-	if err := f.Validate(); err != nil {
-		return err
-	}
-	now := db.Now()
-	f.ID, f.Convention, f.Version, f.CreatedAt, f.UpdatedAt, f.Stakes = account.NewID(), conventionID, 1, now, now, []string{}
-	if _, err := exec(ctx, t, `INSERT INTO findings (id, convention_id, kind, field, text, source, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, f.ID, f.Convention, f.Kind, f.Field, f.Text, f.Source, f.Version, now, now); err != nil {
-		return err
-	}
-	return db.record(ctx, t, conventionID, u, "finding.create", f.ID, diagnostic.FindingCreated(f))
-}
-
 // CarryProposal makes a proposal of a workshop a finding of its
 // convention, of the given kind, with the proposal's text and field and the
 // source "workshop", and links the proposal to it; the workshop gets a new

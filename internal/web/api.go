@@ -16,6 +16,8 @@ import (
 var (
 	errNoRoute = app.Errorf(app.ENotFound, "Cette adresse ne correspond à aucune ressource de l'API.")
 	errNoPage  = app.Errorf(app.ENotFound, "Cette page n'existe pas. Vérifiez l'adresse, ou repartez du tableau de bord.")
+	// errForm answers a form body that cannot be parsed.
+	errForm = app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
 )
 
 // decode reads a JSON body into v, answering French errors for a body that

@@ -16,7 +16,7 @@ func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	next := r.PostFormValue("password")
 	if next != r.PostFormValue("confirm") {

@@ -56,7 +56,7 @@ func (s *Server) adminCreateOrganisation(w http.ResponseWriter, r *http.Request)
 		return errAdminOnly
 	}
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	o := account.Organisation{Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind"), Territory: strings.TrimSpace(r.PostFormValue("territory"))}
 	if err := s.createOrganisation(r, &o); err != nil {
@@ -78,7 +78,7 @@ func (s *Server) adminCreateUser(w http.ResponseWriter, r *http.Request) error {
 		return errAdminOnly
 	}
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	n := account.NewUser{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), OrgID: r.PostFormValue("org"),
 		Role: r.PostFormValue("role"), Password: r.PostFormValue("password")}

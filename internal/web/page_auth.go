@@ -39,7 +39,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	d := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: nextTarget(r.PostFormValue("suite")),
 		DemoEmail: s.demoEmail, DemoPassword: s.demoPassword}

@@ -140,7 +140,7 @@ func (s *Server) conventionPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) conventionStatus(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	id := r.PathValue("id")
 	version, _ := strconv.Atoi(r.PostFormValue("version"))

@@ -74,7 +74,7 @@ func (f *conventionForm) perimeter() convention.Perimeter {
 // It reports whether the user asked to save.
 func (s *Server) parseConventionForm(r *http.Request) (*conventionForm, bool, error) {
 	if err := r.ParseForm(); err != nil {
-		return nil, false, app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return nil, false, errForm
 	}
 	p := r.PostForm
 	f := &conventionForm{

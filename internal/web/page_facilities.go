@@ -187,7 +187,7 @@ func (s *Server) facilitiesPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) facilitySave(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	p := r.PostForm
 	form := facilityForm{ID: p.Get("id"), Kind: p.Get("kind"), Name: p.Get("name"), Commune: p.Get("commune"),

@@ -263,7 +263,7 @@ func (s *Server) formBack(w http.ResponseWriter, r *http.Request, id string, err
 func (s *Server) findingSave(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	p := r.PostForm
 	form := findingForm{ID: p.Get("id"), Kind: p.Get("kind"), Field: p.Get("field"), Source: p.Get("source"), Text: p.Get("text")}
@@ -316,7 +316,7 @@ func (s *Server) findingDelete(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) stakeSave(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	p := r.PostForm
 	form := stakeForm{ID: p.Get("id"), Title: p.Get("title"), Fields: p["fields"], Findings: p["findings"]}

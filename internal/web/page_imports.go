@@ -479,7 +479,7 @@ func (s *Server) importStart(w http.ResponseWriter, r *http.Request) error {
 		return errImportRole
 	}
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	ctx := r.Context()
 	up, err := s.db.Upload(ctx, u, r.PathValue("id"))

@@ -129,7 +129,7 @@ func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) error {
 		return errImportRole
 	}
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	p := r.PostForm
 	form := indicatorForm{Code: strings.TrimSpace(p.Get("code")), Label: p.Get("label"), Unit: p.Get("unit"),

@@ -124,7 +124,7 @@ func (s *Server) surveysPage(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) surveyCreate(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	form := newSurveyForm{Title: r.PostForm.Get("title"), Templates: r.PostForm["templates"]}
 	sv := &survey.Survey{Title: form.Title}
@@ -316,7 +316,7 @@ func parseBound(s string) (*float64, bool) {
 // question added or changed, deleted, or moved up or down.
 func (s *Server) surveyUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	sv, c, canEdit, err := s.surveyHead(r)
 	if err != nil {
@@ -581,7 +581,7 @@ func (s *Server) paperPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) paperSave(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	d, err := s.paperData(r)
 	if err != nil {

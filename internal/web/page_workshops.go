@@ -224,7 +224,7 @@ func readWorkshopForm(r *http.Request) (workshopForm, *workshop.Workshop, app.Fi
 func (s *Server) workshopSave(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if err := r.ParseForm(); err != nil {
-		return app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
+		return errForm
 	}
 	u := currentUser(r)
 	c, err := s.db.ConventionHead(r.Context(), u, id)

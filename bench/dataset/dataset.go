@@ -12,6 +12,8 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -164,4 +166,30 @@ func FreshSchema(ctx context.Context, dsn string) (fresh string, cleanup func(),
 // decides it.
 func IsPostgres(dsn string) bool {
 	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Database returns where a benchmark's in-process server keeps its data and
+// what removes it afterwards: a SQLite file in a new temporary folder named
+// after prefix when dsn is empty; for PostgreSQL, a schema of its own when
+// fresh; dsn itself otherwise.
+func Database(ctx context.Context, dsn string, fresh bool, prefix string) (string, func(), error) {
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", prefix)
+		if err != nil {
+			return "", nil, err
+		}
+		return filepath.Join(dir, "ctg.db"), func() { os.RemoveAll(dir) }, nil
+	}
+	if !fresh || !IsPostgres(dsn) {
+		return dsn, func() {}, nil
+	}
+	return FreshSchema(ctx, dsn)
+}
+
+// Redact hides a password in a database URL, for printing it.
+func Redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return dsn
 }

@@ -27,7 +27,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/pprof"
 	"slices"
 	"sort"
@@ -87,7 +86,7 @@ func main() {
 func run(ctx context.Context, c config) error {
 	base := strings.TrimRight(c.url, "/")
 	if base == "" {
-		dsn, cleanup, err := database(ctx, c)
+		dsn, cleanup, err := dataset.Database(ctx, c.db, c.fresh, "ctg-load-")
 		if err != nil {
 			return err
 		}
@@ -98,7 +97,7 @@ func run(ctx context.Context, c config) error {
 			return fmt.Errorf("starting the server: %w", err)
 		}
 		defer srv.Close()
-		fmt.Fprintf(os.Stderr, "server on %s over %s, ready in %v\n", srv.Addr, redact(dsn), time.Since(start).Round(time.Millisecond))
+		fmt.Fprintf(os.Stderr, "server on %s over %s, ready in %v\n", srv.Addr, dataset.Redact(dsn), time.Since(start).Round(time.Millisecond))
 		if c.conventions > 0 {
 			start := time.Now()
 			if _, err := dataset.Insert(ctx, srv.DB, srv.Ref, c.conventions); err != nil {
@@ -141,29 +140,6 @@ func run(ctx context.Context, c config) error {
 	}
 	res.print(os.Stdout)
 	return nil
-}
-
-// database returns the DSN of the in-process server and what removes it.
-func database(ctx context.Context, c config) (string, func(), error) {
-	if c.db == "" {
-		dir, err := os.MkdirTemp("", "ctg-load-")
-		if err != nil {
-			return "", nil, err
-		}
-		return filepath.Join(dir, "ctg.db"), func() { os.RemoveAll(dir) }, nil
-	}
-	if !c.fresh || !dataset.IsPostgres(c.db) {
-		return c.db, func() {}, nil
-	}
-	return dataset.FreshSchema(ctx, c.db)
-}
-
-// redact hides a password in a URL.
-func redact(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		return u.Redacted()
-	}
-	return dsn
 }
 
 // session is a signed-in client of the server.

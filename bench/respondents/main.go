@@ -29,7 +29,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"regexp"
 	"runtime/pprof"
 	"slices"
@@ -77,7 +76,7 @@ func main() {
 }
 
 func run(ctx context.Context, c config) error {
-	dsn, cleanup, err := database(ctx, c)
+	dsn, cleanup, err := dataset.Database(ctx, c.db, c.fresh, "ctg-respondents-")
 	if err != nil {
 		return err
 	}
@@ -88,7 +87,7 @@ func run(ctx context.Context, c config) error {
 		return fmt.Errorf("starting the server: %w", err)
 	}
 	defer srv.Close()
-	fmt.Fprintf(os.Stderr, "server on %s over %s, ready in %v\n", srv.Addr, redact(dsn), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(os.Stderr, "server on %s over %s, ready in %v\n", srv.Addr, dataset.Redact(dsn), time.Since(start).Round(time.Millisecond))
 	sv, err := openSurvey(ctx, srv.DB)
 	if err != nil {
 		return err
@@ -120,28 +119,6 @@ func run(ctx context.Context, c config) error {
 		return fmt.Errorf("%d answers acknowledged, %d stored", res.Acknowledged, stored)
 	}
 	return nil
-}
-
-// database returns the DSN of the in-process server and what removes it.
-func database(ctx context.Context, c config) (string, func(), error) {
-	if c.db == "" {
-		dir, err := os.MkdirTemp("", "ctg-respondents-")
-		if err != nil {
-			return "", nil, err
-		}
-		return filepath.Join(dir, "ctg.db"), func() { os.RemoveAll(dir) }, nil
-	}
-	if !c.fresh || !dataset.IsPostgres(c.db) {
-		return c.db, func() {}, nil
-	}
-	return dataset.FreshSchema(ctx, c.db)
-}
-
-func redact(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.User != nil {
-		return u.Redacted()
-	}
-	return dsn
 }
 
 func fl(v float64) *float64 { return &v }

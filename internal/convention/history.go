@@ -82,3 +82,10 @@ func Created(c *Convention) map[string]Change {
 	}
 	return d
 }
+
+// Note records in d the change of a field when its two values differ.
+func Note[T comparable](d map[string]Change, name string, before, after T) {
+	if before != after {
+		d[name] = Change{Before: before, After: after}
+	}
+}

@@ -143,13 +143,10 @@ func (p FindingPatch) Apply(f *Finding) {
 // finding, for the history.
 func DiffFindings(a, b *Finding) map[string]convention.Change {
 	d := map[string]convention.Change{}
-	for _, c := range []struct{ name, x, y string }{
-		{"kind", a.Kind, b.Kind}, {"field", a.Field, b.Field}, {"text", a.Text, b.Text}, {"source", a.Source, b.Source},
-	} {
-		if c.x != c.y {
-			d[c.name] = convention.Change{Before: c.x, After: c.y}
-		}
-	}
+	convention.Note(d, "kind", a.Kind, b.Kind)
+	convention.Note(d, "field", a.Field, b.Field)
+	convention.Note(d, "text", a.Text, b.Text)
+	convention.Note(d, "source", a.Source, b.Source)
 	return d
 }
 

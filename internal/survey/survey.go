@@ -304,13 +304,10 @@ func (p Patch) Apply(s *Survey) {
 // history of its convention.
 func Diff(a, b *Survey) map[string]convention.Change {
 	d := map[string]convention.Change{}
-	for _, c := range []struct{ name, x, y string }{
-		{"title", a.Title, b.Title}, {"intro", a.Intro, b.Intro}, {"closes", a.Closes, b.Closes}, {"status", a.Status, b.Status},
-	} {
-		if c.x != c.y {
-			d[c.name] = convention.Change{Before: c.x, After: c.y}
-		}
-	}
+	convention.Note(d, "title", a.Title, b.Title)
+	convention.Note(d, "intro", a.Intro, b.Intro)
+	convention.Note(d, "closes", a.Closes, b.Closes)
+	convention.Note(d, "status", a.Status, b.Status)
 	if !slices.EqualFunc(a.Questions, b.Questions, equalQuestion) {
 		d["questions"] = convention.Change{Before: keys(a.Questions), After: keys(b.Questions)}
 	}

@@ -233,13 +233,10 @@ func KeepIDs(before, after []Proposal) {
 // proposals are their texts.
 func Diff(a, b *Workshop) map[string]convention.Change {
 	d := map[string]convention.Change{}
-	for _, c := range []struct{ name, x, y string }{
-		{"title", a.Title, b.Title}, {"date", a.Date, b.Date}, {"place", a.Place, b.Place}, {"minutes", a.Minutes, b.Minutes},
-	} {
-		if c.x != c.y {
-			d[c.name] = convention.Change{Before: c.x, After: c.y}
-		}
-	}
+	convention.Note(d, "title", a.Title, b.Title)
+	convention.Note(d, "date", a.Date, b.Date)
+	convention.Note(d, "place", a.Place, b.Place)
+	convention.Note(d, "minutes", a.Minutes, b.Minutes)
 	for _, c := range Categories {
 		if x, y := a.Participants.Get(c.Code), b.Participants.Get(c.Code); x != y {
 			d[c.Code] = convention.Change{Before: x, After: y}

@@ -73,17 +73,7 @@ func (s *Server) renderPublic(w http.ResponseWriter, r *http.Request, status int
 	if !ok {
 		return fmt.Errorf("web: no public template %q", name)
 	}
-	buf := getBuffer()
-	defer putBuffer(buf)
-	if err := t.ExecuteTemplate(buf, "q_layout", page{Title: title, Demo: s.demo, Data: data}); err != nil {
-		s.log.Error("template", "name", name, "err", err)
-		http.Error(w, "Erreur interne lors de l'affichage de la page.", http.StatusInternalServerError)
-		return nil
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	s.execute(w, status, t, name, "q_layout", page{Title: title, Demo: s.demo, Data: data})
 	return nil
 }
 

@@ -216,22 +216,28 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	if p.Flash != "" {
 		http.SetCookie(w, &http.Cookie{Name: "ctg_flash", Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	}
-	buf := getBuffer()
-	defer putBuffer(buf)
 	tmpl := "layout"
 	if r.Header.Get("HX-Request") == "true" && t.Lookup("fragment") != nil && r.Header.Get("HX-Boosted") != "true" {
 		tmpl = "fragment"
 	}
+	s.execute(w, status, t, name, tmpl, p)
+	return nil
+}
+
+// execute renders template tmpl of t into a pooled buffer, then writes it
+// with status; a template error is logged and answered with a plain 500.
+func (s *Server) execute(w http.ResponseWriter, status int, t *template.Template, name, tmpl string, p page) {
+	buf := getBuffer()
+	defer putBuffer(buf)
 	if err := t.ExecuteTemplate(buf, tmpl, p); err != nil {
 		s.log.Error("template", "name", name, "err", err)
 		http.Error(w, "Erreur interne lors de l'affichage de la page.", http.StatusInternalServerError)
-		return nil
+		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_, _ = buf.WriteTo(w)
-	return nil
 }
 
 // renderFragment renders a named template of a page alone (htmx updates).

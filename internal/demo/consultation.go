@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"ctg/internal/survey"
@@ -32,7 +33,12 @@ func scale(min, max float64) (*float64, *float64) { return &min, &max }
 func residentSurvey() *survey.Survey {
 	lo, hi := scale(1, 5)
 	nmin, nmax := scale(0, 12)
-	return &survey.Survey{Title: residentSurveyTitle, Questions: []survey.Question{
+	// The notice's blanks filled in, as a coordinator would before opening.
+	intro := strings.NewReplacer(
+		"[nom de la collectivité ou de la Caf], [adresse]", "Communauté de communes Latitude Nord Gironde (fictive), 2 rue de la Mairie, 33620 Saint-Savin",
+		"[adresse de contact du délégué à la protection des données]", "dpo@latitude-nord-gironde.example",
+	).Replace(survey.DefaultIntro)
+	return &survey.Survey{Title: residentSurveyTitle, Intro: intro, Questions: []survey.Question{
 		{Key: "commune", Kind: survey.KindCommune, Label: "Dans quelle commune habitez-vous ?", Required: true},
 		{Key: "age", Kind: survey.KindAge, Label: "Quel âge avez-vous ?", Required: true,
 			Options: []string{"Moins de 26 ans", "26-45 ans", "46-60 ans", "Plus de 60 ans"}},

@@ -24,6 +24,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /q/{token}", s.public(s.publicFormPage))
 	mux.Handle("POST /q/{token}", s.public(s.publicFormSubmit))
 	mux.Handle("GET /q/{token}/merci", s.public(s.publicFormThanks))
+	// (public page block)
 
 	// Pages.
 	mux.Handle("GET /{$}", s.page(s.dashboardPage))
@@ -79,6 +80,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /conventions/{id}/ateliers", s.page(s.workshopSave))
 	mux.Handle("POST /conventions/{id}/ateliers/{wid}/supprimer", s.page(s.workshopDelete))
 	mux.Handle("POST /conventions/{id}/propositions/{pid}/constat", s.page(s.proposalCarry))
+	// (plan pages block)
+	// (budget pages block)
 	mux.Handle("GET /conventions/{id}/equipements", s.page(s.facilitiesPage))
 	mux.Handle("POST /conventions/{id}/equipements", s.page(s.facilitySave))
 	mux.Handle("POST /conventions/{id}/equipements/import", s.page(s.facilitiesImport))
@@ -158,6 +161,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("DELETE /api/v1/workshops/{id}", s.api(s.apiDeleteWorkshop))
 	mux.Handle("POST /api/v1/proposals/{id}/finding", s.api(s.apiCarryProposal))
 	mux.Handle("POST /api/v1/surveys/{id}/finding", s.api(s.apiCarrySurveyResult))
+
+	// Plan of actions and budget.
+	// (plan block)
+	// (budget block)
 
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 

@@ -170,3 +170,16 @@ func Templates() []Template {
 		}},
 	}
 }
+
+// Scope names the responses f keeps, for keeping their results apart:
+// empty when f keeps them all.
+func (f Filter) Scope() string {
+	var s string
+	if f.Commune != "" {
+		s += "\x1fcommune=" + f.Commune
+	}
+	if f.Key != "" {
+		s += "\x1f" + f.Key + "=" + f.Option
+	}
+	return s
+}

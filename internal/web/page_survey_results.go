@@ -10,6 +10,9 @@ import (
 
 	"ctg/internal/app"
 	"ctg/internal/convention"
+	"ctg/internal/diagnostic"
+	"ctg/internal/field"
+	"ctg/internal/store"
 	"ctg/internal/survey"
 	"ctg/internal/territory"
 )
@@ -101,6 +104,13 @@ type resultsData struct {
 	CrossErrors            map[string]string
 	FilterQuery            string // "commune=…&filter=…", for the export links
 	PublicPath, PublicNote string
+	// What carries a question's result into a finding of the diagnosis:
+	// the kinds and fields offered and, after a refusal, the question,
+	// what was typed and the messages by field.
+	Kinds       []struct{ Code, Label, Plural string }
+	Fields      []field.Field
+	Carry       store.SurveyFinding
+	CarryErrors map[string]string
 }
 
 // HasCharts tells the layout to load ECharts.
@@ -173,7 +183,8 @@ func (s *Server) resultsData(r *http.Request) (*resultsData, error) {
 	u := currentUser(r)
 	q := r.URL.Query()
 	d := &resultsData{C: c, S: sv, CanEdit: canEdit, Commune: strings.TrimSpace(q.Get("commune")), FilterValue: strings.TrimSpace(q.Get("filter")),
-		Search: strings.TrimSpace(q.Get("recherche")), CrossRows: strings.TrimSpace(q.Get("lignes")), CrossCols: strings.TrimSpace(q.Get("colonnes"))}
+		Search: strings.TrimSpace(q.Get("recherche")), CrossRows: strings.TrimSpace(q.Get("lignes")), CrossCols: strings.TrimSpace(q.Get("colonnes")),
+		Kinds: diagnostic.FindingKinds, Fields: field.All}
 	if sv.Token != "" {
 		d.PublicPath = survey.PublicPath(sv.Token)
 	}
@@ -368,6 +379,34 @@ func (s *Server) surveyResultsPage(w http.ResponseWriter, r *http.Request) error
 		status = http.StatusUnprocessableEntity
 	}
 	return s.renderStatus(w, r, status, "survey_results", "Résultats — "+d.S.Title, "conventions", d)
+}
+
+// surveyCarry makes the result of a question a finding of the diagnosis:
+// the text typed, or else a sentence stating the share of the option
+// chosen (the most chosen one by default) or the mean.
+func (s *Server) surveyCarry(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errForm
+	}
+	in := store.SurveyFinding{Kind: r.PostFormValue("kind"), Field: r.PostFormValue("field"), Text: strings.TrimSpace(r.PostFormValue("text")),
+		Question: r.PostFormValue("question"), Option: r.PostFormValue("option")}
+	id := r.PathValue("id")
+	if _, err := s.db.CarrySurveyResult(r.Context(), s.ref, currentUser(r), id, in); err != nil {
+		if app.ErrorCode(err) != app.EInvalid {
+			return err
+		}
+		r.URL.RawQuery = ""
+		d, derr := s.resultsData(r)
+		if derr != nil {
+			return derr
+		}
+		d.Carry, d.CarryErrors = in, app.ErrorFields(err)
+		if len(d.CarryErrors) == 0 {
+			d.CarryErrors = map[string]string{"text": app.ErrorMessage(err)}
+		}
+		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "survey_results", "Résultats — "+d.S.Title, "conventions", d)
+	}
+	return s.redirectFlash(w, r, "/questionnaires/"+id+"/resultats#resultat-"+url.PathEscape(in.Question), "survey.carried")
 }
 
 // surveyResultsCSV writes the results tables, with the page's filters:

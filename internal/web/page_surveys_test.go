@@ -399,6 +399,35 @@ func TestSurveyPages(t *testing.T) {
 		t.Errorf("results CSV: %d\n%s", code, body)
 	}
 
+	// A result carried into the diagnosis: refused without a kind, with
+	// what was typed kept; then stored as a finding stating the share.
+	if !strings.Contains(body, `action="/questionnaires/`+id+`/constat"`) {
+		t.Errorf("the results offer no way to carry a result into a finding")
+	}
+	if code, body, _ := send(reader, "GET", page+"/resultats", nil); code != http.StatusOK || strings.Contains(body, "/constat\"") {
+		t.Errorf("a reader is offered to carry a result: %d", code)
+	}
+	carry := url.Values{"question": {"age"}, "option": {"26-45 ans"}, "field": {"petite_enfance"}, "text": {""}}
+	code, body, _ = post(page+"/constat", carry)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, `id="carry-kind-age-error"`) ||
+		!strings.Contains(body, `<option value="petite_enfance" selected>`) || !strings.Contains(body, `<details class="carry" open>`) {
+		t.Errorf("carry without a kind: %d\n%s", code, excerpt(body))
+	}
+	carry.Set("kind", "need")
+	if code, _, loc := post(page+"/constat", carry); code != http.StatusSeeOther || loc != page+"/resultats#resultat-age" {
+		t.Errorf("carry: %d → %q", code, loc)
+	}
+	if code, _, _ := send(reader, "POST", page+"/constat", carry); code != http.StatusForbidden {
+		t.Errorf("carry by a reader: %d", code)
+	}
+	if code, _, _ := send(outsider, "POST", page+"/constat", carry); code != http.StatusNotFound {
+		t.Errorf("carry by an outsider: %d", code)
+	}
+	findings, err := db.Findings(ctx, editor, c.ID, store.FindingFilter{})
+	if err != nil || len(findings) != 1 || findings[0].Kind != "need" || findings[0].Source != "questionnaire" || !strings.Contains(findings[0].Text, "66,7") {
+		t.Errorf("findings after carrying: %+v, %v", findings, err)
+	}
+
 	// Closed: the paper form says so.
 	if code, _, _ := post(page+"/clore", nil); code != http.StatusSeeOther {
 		t.Fatalf("close: %d", code)

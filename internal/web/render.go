@@ -285,6 +285,7 @@ var flashes = map[string]string{
 	"workshop.updated": "L'atelier a été modifié.",
 	"workshop.deleted": "L'atelier a été supprimé. Les constats retenus de ses propositions restent au diagnostic.",
 	"proposal.carried": "La proposition est retenue comme constat du diagnostic.",
+	"survey.carried":   "Le résultat est retenu comme constat du diagnostic : il figure dans la page Constats et enjeux.",
 }
 
 func flashText(key string) string { return flashes[key] }

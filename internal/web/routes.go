@@ -75,6 +75,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /questionnaires/{id}/saisie", s.page(s.paperSave))
 	mux.Handle("GET /questionnaires/{id}/resultats", s.page(s.surveyResultsPage))
 	mux.Handle("GET /questionnaires/{id}/resultats.csv", s.page(s.surveyResultsCSV))
+	mux.Handle("POST /questionnaires/{id}/constat", s.page(s.surveyCarry))
 	// (workshop pages block)
 	mux.Handle("GET /conventions/{id}/ateliers", s.page(s.workshopsPage))
 	mux.Handle("POST /conventions/{id}/ateliers", s.page(s.workshopSave))

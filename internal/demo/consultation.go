@@ -252,7 +252,7 @@ func (l *loader) storeResponses(ctx context.Context) error {
 			return fmt.Errorf("response %d: %w", i, err)
 		}
 		l.clock.now = times[i]
-		if _, err := l.db.AddResponse(ctx, s.ID, a, channel, ""); err != nil {
+		if _, err := l.db.AddResponse(ctx, s, a, channel, ""); err != nil {
 			return fmt.Errorf("response %d: %w", i, err)
 		}
 	}

@@ -305,20 +305,29 @@ func (db *DB) PerimeterCodes(ctx context.Context, conventionID string) ([]string
 	return codes, nil
 }
 
-// AddResponse stores checked answers to a survey, with their values for
-// results, in one transaction. It answers survey.ErrClosed when the survey
-// is not open or is past its closing date, and survey.ErrDuplicate when a
-// response with the same nonce was stored (a public form sent twice); then
-// nothing is stored. An empty nonce is no nonce. It checks no user: the
-// public form calls it after SurveyByToken and Survey.Check; staff go
-// through AddPaperResponse.
-func (db *DB) AddResponse(ctx context.Context, surveyID string, a survey.Answers, channel, nonce string) (*survey.Response, error) {
+// AddResponse stores answers checked against s (Survey.Check), with
+// their values for results, in one transaction. It answers
+// survey.ErrClosed when the survey is no longer open or is past its
+// closing date, read again in the transaction, and survey.ErrDuplicate
+// when a response with the same nonce was stored (a public form sent
+// twice); then nothing is stored. An empty nonce is no nonce. It checks no
+// user: the public form calls it after SurveyByToken and Survey.Check;
+// staff go through AddPaperResponse. The definition of s is not read
+// again: an open survey's questions do not change.
+func (db *DB) AddResponse(ctx context.Context, s *survey.Survey, a survey.Answers, channel, nonce string) (*survey.Response, error) {
 	var out *survey.Response
 	err := db.Transact(ctx, func(t *tx) error {
-		s, err := loadSurvey(ctx, t, `s.id = ?`, surveyID)
-		if err != nil {
+		var now struct {
+			Status string `db:"status"`
+			Closes string `db:"closes"`
+		}
+		if err := get(ctx, t, &now, `SELECT status, closes FROM surveys WHERE id = ?`, s.ID); err != nil {
+			return mapError(err)
+		}
+		if err := (&survey.Survey{Status: now.Status, Closes: now.Closes}).TakesAnswers(convention.Today(db.Now())); err != nil {
 			return err
 		}
+		var err error
 		out, err = db.addResponse(ctx, t, s, a, channel, nonce)
 		return err
 	})
@@ -353,13 +362,10 @@ func (db *DB) AddPaperResponse(ctx context.Context, ref *territory.Ref, u *accou
 	if err != nil {
 		return nil, fmt.Errorf("store.AddPaperResponse: %w", err)
 	}
-	return db.AddResponse(ctx, surveyID, a, channel, "")
+	return db.AddResponse(ctx, s, a, channel, "")
 }
 
 func (db *DB) addResponse(ctx context.Context, t *tx, s *survey.Survey, a survey.Answers, channel, nonce string) (*survey.Response, error) {
-	if err := s.TakesAnswers(convention.Today(db.Now())); err != nil {
-		return nil, err
-	}
 	if !survey.ValidChannel(channel) {
 		return nil, fmt.Errorf("channel %q", channel)
 	}

@@ -294,7 +294,7 @@ func newArrivals(b *testing.B, db *store.DB, sv *survey.Survey) func(n int) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := db.AddResponse(context.Background(), sv.ID, a, survey.ChannelWeb, ""); err != nil {
+			if _, err := db.AddResponse(context.Background(), sv, a, survey.ChannelWeb, ""); err != nil {
 				b.Fatal(err)
 			}
 		}

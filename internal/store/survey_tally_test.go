@@ -40,7 +40,7 @@ func TestSurveyTallies(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if _, err := f.db.AddResponse(ctx, sv.ID, a, survey.ChannelWeb, ""); err != nil {
+				if _, err := f.db.AddResponse(ctx, sv, a, survey.ChannelWeb, ""); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -56,7 +56,7 @@ func TestSurveys(t *testing.T) {
 		if list, err := f.db.Surveys(ctx, f.reader, c.ID); err != nil || len(list) != 1 || list[0].ID != s.ID || len(list[0].Questions) != 5 {
 			t.Errorf("Surveys = %+v, %v", list, err)
 		}
-		if _, err := f.db.AddResponse(ctx, s.ID, survey.Answers{"age": "26-45 ans"}, survey.ChannelWeb, ""); !errors.Is(err, survey.ErrNotOpen) {
+		if _, err := f.db.AddResponse(ctx, s, survey.Answers{"age": "26-45 ans"}, survey.ChannelWeb, ""); !errors.Is(err, survey.ErrNotOpen) {
 			t.Errorf("answer to a draft: %v", err)
 		}
 
@@ -109,7 +109,7 @@ func TestSurveys(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Check %v: %v", form, err)
 			}
-			if _, err := f.db.AddResponse(ctx, s.ID, a, survey.ChannelWeb, nonce); err != nil {
+			if _, err := f.db.AddResponse(ctx, s, a, survey.ChannelWeb, nonce); err != nil {
 				t.Fatalf("AddResponse %v: %v", form, err)
 			}
 		}
@@ -131,7 +131,7 @@ func TestSurveys(t *testing.T) {
 		}
 		// A replayed public submission is refused, and nothing is stored.
 		a, _ := open.Check(map[string][]string{"age": {"18-25 ans"}, "modes": {"Famille"}}, communes)
-		if _, err := f.db.AddResponse(ctx, s.ID, a, survey.ChannelWeb, "n1"); !errors.Is(err, survey.ErrDuplicate) || app.ErrorCode(err) != app.EConflict {
+		if _, err := f.db.AddResponse(ctx, s, a, survey.ChannelWeb, "n1"); !errors.Is(err, survey.ErrDuplicate) || app.ErrorCode(err) != app.EConflict {
 			t.Errorf("replayed nonce: %v", err)
 		}
 
@@ -220,7 +220,7 @@ func TestSurveys(t *testing.T) {
 		if err != nil || closed.Status != survey.StatusClosed || closed.Token != open.Token {
 			t.Fatalf("CloseSurvey = %+v, %v", closed, err)
 		}
-		if _, err := f.db.AddResponse(ctx, s.ID, a, survey.ChannelWeb, "n9"); !survey.IsClosed(err) {
+		if _, err := f.db.AddResponse(ctx, s, a, survey.ChannelWeb, "n9"); !survey.IsClosed(err) {
 			t.Errorf("answer to a closed survey: %v", err)
 		}
 		if _, err := f.db.OpenSurvey(ctx, f.editor, s.ID); app.ErrorCode(err) != app.EConflict {
@@ -263,7 +263,7 @@ func TestSurveyExportBatches(t *testing.T) {
 		const n = 1100
 		for i := range n {
 			a := survey.Answers{"age": s.Questions[0].Options[i%3], "satisfaction": float64(1 + i%5)}
-			if _, err := f.db.AddResponse(ctx, s.ID, a, survey.ChannelWeb, ""); err != nil {
+			if _, err := f.db.AddResponse(ctx, s, a, survey.ChannelWeb, ""); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -426,7 +426,7 @@ func (s *Server) publicFormSubmit(w http.ResponseWriter, r *http.Request) error 
 // addPublicResponse stores a response.
 func (s *Server) addPublicResponse(r *http.Request, sv *survey.Survey, a survey.Answers, nonce string) error {
 	return s.queueWrite(func() error {
-		_, err := s.db.AddResponse(r.Context(), sv.ID, a, survey.ChannelWeb, nonce)
+		_, err := s.db.AddResponse(r.Context(), sv, a, survey.ChannelWeb, nonce)
 		return err
 	})
 }

@@ -77,7 +77,7 @@ type SheetLine struct {
 func (s SheetLine) Cell(field string) string {
 	h, ok := s.columns[field]
 	if !ok {
-		h = map[string]string{"funder": ColFunder, "year": ColYear, "nature": ColNature,
+		h = map[string]string{"funder": ColFunder, "funder_name": ColFunderName, "year": ColYear, "nature": ColNature,
 			"planned_cents": ColPlanned, "actual_cents": ColActual, "action": ColAction}[field]
 	}
 	return fmt.Sprintf("ligne %d, colonne %s", s.Row, h)
@@ -248,4 +248,15 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// ImportSummary is what an imported sheet did to a convention's budget:
+// the lines and actions it holds now, the actions whose lines changed, and
+// the new totals.
+type ImportSummary struct {
+	Lines        int   `json:"lines"`
+	Actions      int   `json:"actions"`
+	Changed      int   `json:"changed"`
+	PlannedCents int64 `json:"planned_cents"`
+	ActualCents  int64 `json:"actual_cents"`
 }

@@ -108,6 +108,7 @@ func (l *loader) run(ctx context.Context) error {
 	}
 	events = append(events, l.facilitiesAndFindings()...)
 	events = append(events, l.consultation()...)
+	events = append(events, l.planEvents()...)
 	// Stable: on the same day, accounts come first, then conventions in
 	// the order written.
 	slices.SortStableFunc(events, func(a, b event) int { return strings.Compare(a.on, b.on) })

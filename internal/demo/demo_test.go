@@ -45,7 +45,7 @@ func counts(tb testing.TB, db *store.DB) map[string]int {
 	tb.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"organisations", "users", "conventions", "convention_parties", "convention_communes", "convention_status", "history",
-		"facilities", "findings", "stakes", "stake_findings", "surveys", "survey_responses", "response_values", "workshops", "proposals", "imports", "indicator_series", "indicator_values", "indicator_aggregates"} {
+		"facilities", "findings", "stakes", "stake_findings", "surveys", "survey_responses", "response_values", "workshops", "proposals", "axes", "objectives", "actions", "action_partners", "action_stakes", "budget_lines", "action_indicators", "action_indicator_years", "publications", "imports", "indicator_series", "indicator_values", "indicator_aggregates"} {
 		var n int
 		if err := db.SQL().Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
 			tb.Fatal(err)
@@ -115,6 +115,12 @@ func TestLoad(t *testing.T) {
 		if before["surveys"] != 1 || before["survey_responses"] < 300 || before["survey_responses"] > 450 || before["workshops"] != 2 || before["proposals"] < 8 {
 			t.Errorf("consultation counts = %v", before)
 		}
+		// The plan of the renewal: five axes, twenty actions, each
+		// answering a stake, every field a CTG must cover, budgets and
+		// indicators; published for residents.
+		if before["axes"] != 5 || before["actions"] != 20 || before["budget_lines"] < 150 || before["action_indicators"] < 10 || before["publications"] != 1 {
+			t.Errorf("plan counts = %v", before)
+		}
 		if before["conventions"] < 10 || before["users"] != 7 {
 			t.Errorf("counts = %v, want at least 10 conventions and 7 accounts", before)
 		}
@@ -126,6 +132,20 @@ func TestLoad(t *testing.T) {
 		all, err := db.Conventions(ctx, admin, store.Filter{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		julien := mustUser(t, db, "coordinateur@demo.ctg.fr")
+		for _, c := range all {
+			if c.Title != "CTG Latitude Nord Gironde 2027-2031" {
+				continue
+			}
+			warnings, err := db.PlanWarnings(ctx, julien, c.ID)
+			if err != nil || len(warnings) != 0 {
+				t.Errorf("warnings on the demo plan: %+v, %v", warnings, err)
+			}
+			totals, err := db.ConventionBudget(ctx, julien, c.ID)
+			if err != nil || totals.PlannedCents < 100_000_000 || len(totals.ByFunder) != 4 {
+				t.Errorf("demo budget: %+v, %v", totals, err)
+			}
 		}
 		byID := map[string]*convention.Convention{}
 		kinds, statuses := map[string]bool{}, map[string]bool{}

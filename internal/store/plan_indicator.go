@@ -206,11 +206,12 @@ func (db *DB) UpdateActionIndicator(ctx context.Context, u *account.User, id str
 	return ind, nil
 }
 
-// SetActionIndicatorValues replaces the values by year of a follow-up indicator
-// of an action whose convention u may change; each year must lie within
-// the convention's (422, keyed by the year, otherwise).
-func (db *DB) SetActionIndicatorValues(ctx context.Context, u *account.User, indicatorID string, values map[string]float64) (*plan.Indicator, error) {
-	ind, err := db.changeIndicator(ctx, u, indicatorID, 0, "action_indicator.values", func(ind *plan.Indicator, first, last int) error {
+// SetActionIndicatorValues replaces the values by year of a follow-up
+// indicator of an action whose convention u may change and, when
+// ifVersion > 0, when it is still at that version; each year must lie
+// within the convention's (422, keyed by the year, otherwise).
+func (db *DB) SetActionIndicatorValues(ctx context.Context, u *account.User, indicatorID string, ifVersion int, values map[string]float64) (*plan.Indicator, error) {
+	ind, err := db.changeIndicator(ctx, u, indicatorID, ifVersion, "action_indicator.values", func(ind *plan.Indicator, first, last int) error {
 		if err := plan.CheckValues(values, first, last); err != nil {
 			return err
 		}

@@ -448,11 +448,11 @@ func TestPlanFollowUp(t *testing.T) {
 		if err := f.db.CreateActionIndicator(ctx, f.editor, a.ID, ind); err != nil {
 			t.Fatal(err)
 		}
-		up, err := f.db.SetActionIndicatorValues(ctx, f.editor, ind.ID, map[string]float64{"2023": 22, "2024": 27.5})
+		up, err := f.db.SetActionIndicatorValues(ctx, f.editor, ind.ID, 1, map[string]float64{"2023": 22, "2024": 27.5})
 		if err != nil || up.Version != 2 {
 			t.Fatalf("values: %+v, %v", up, err)
 		}
-		if _, err := f.db.SetActionIndicatorValues(ctx, f.editor, ind.ID, map[string]float64{"2027": 1}); app.ErrorFields(err)["2027"] == "" {
+		if _, err := f.db.SetActionIndicatorValues(ctx, f.editor, ind.ID, 0, map[string]float64{"2027": 1}); app.ErrorFields(err)["2027"] == "" {
 			t.Errorf("a value after the convention: %v", err)
 		}
 		list, err := f.db.ActionIndicators(ctx, f.reader, a.ID)
@@ -628,7 +628,7 @@ func TestPlanHistory(t *testing.T) {
 		if err := f.db.CreateActionIndicator(ctx, f.editor, a.ID, ind); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.db.SetActionIndicatorValues(ctx, f.editor, ind.ID, map[string]float64{"2024": 3}); err != nil {
+		if _, err := f.db.SetActionIndicatorValues(ctx, f.editor, ind.ID, 0, map[string]float64{"2024": 3}); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.db.DeleteObjective(ctx, f.editor, o.ID, 0); err != nil {

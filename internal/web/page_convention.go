@@ -210,6 +210,18 @@ var fieldLabels = map[string]string{
 	"proposal.carry": "Proposition retenue comme constat",
 	"place":          "Lieu", "minutes": "Compte rendu", "proposals": "Propositions", "proposal": "Proposition", "finding": "Constat",
 	"elected": "Élus", "staff": "Professionnels", "associations": "Associations", "residents": "Habitants",
+
+	// The plan of actions: axes, objectives, actions, their journal and follow-up indicators.
+	"axis.create": "Axe ajouté", "axis.update": "Axe modifié", "axis.delete": "Axe supprimé",
+	"objective.create": "Objectif ajouté", "objective.update": "Objectif modifié", "objective.delete": "Objectif supprimé",
+	"action.create": "Action ajoutée", "action.update": "Action modifiée", "action.delete": "Action supprimée",
+	"journal.create":          "Note de suivi ajoutée",
+	"action_indicator.create": "Indicateur de suivi ajouté", "action_indicator.update": "Indicateur de suivi modifié",
+	"action_indicator.values": "Valeurs d'un indicateur de suivi saisies", "action_indicator.delete": "Indicateur de suivi supprimé",
+	"number": "Numéro", "description": "Description", "objectives": "Objectifs", "position": "Rang", "axis": "Axe",
+	"ref": "Référence", "objective": "Objectif", "lead": "Porteur", "partners": "Partenaires", "public": "Public visé",
+	"action": "Action", "indicator": "Indicateur", "label": "Libellé", "unit": "Unité", "baseline": "Valeur de départ",
+	"targets": "Cibles", "values": "Valeurs",
 }
 
 type communesData struct {

@@ -318,7 +318,8 @@ func (t *tally) add(o *tally) {
 // it. PostgreSQL hands out ids before commit, so a response may become
 // visible after one with a higher id; responses younger than this are
 // counted at each reading and never stored, and a stored tally whose
-// count no longer matches its range is rebuilt.
+// count no longer matches its range is rebuilt the next time it moves on.
+// On SQLite, one writer at a time, ids become visible in their order.
 const settleDelay = 10 * time.Second
 
 // span is a range of response ids: after < id <= upto, upto 0 for no end.
@@ -362,21 +363,25 @@ func (db *DB) tallyOf(ctx context.Context, surveyID, scope string, count func(sp
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return nil, err
+	case stored.Upto > settled:
+		// The clock went back, or the responses went: count afresh.
+		stored.Upto, stored.Responses = 0, 0
 	default:
-		ok := stored.Upto <= settled
-		if ok && db.Dialect == Postgres {
-			var n int64
-			if err := get(ctx, db.x, &n, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ? AND id <= ?`, surveyID, stored.Upto); err != nil {
-				return nil, err
-			}
-			ok = n == stored.Responses
+		if err := jsonUnmarshal(stored.Data, t); err != nil {
+			return nil, err
 		}
-		if ok {
-			if err := jsonUnmarshal(stored.Data, t); err != nil {
-				return nil, err
-			}
-		} else {
-			stored.Upto, stored.Responses = 0, 0
+	}
+	if settled > stored.Upto && stored.Upto > 0 && db.Dialect == Postgres {
+		// Before moving the tally on, check that no response committed
+		// late below it; if one did, count afresh. Checked on a move
+		// rather than on every reading: the count reads the survey's
+		// whole index.
+		var n int64
+		if err := get(ctx, db.x, &n, `SELECT COUNT(*) FROM survey_responses WHERE survey_id = ? AND id <= ?`, surveyID, stored.Upto); err != nil {
+			return nil, err
+		}
+		if n != stored.Responses {
+			t, stored.Upto, stored.Responses = &tally{}, 0, 0
 		}
 	}
 	if settled > stored.Upto {

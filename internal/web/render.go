@@ -102,6 +102,7 @@ var funcs = template.FuncMap{
 	"euros": func(cents any) string {
 		return groupDigits(toInt64(cents)/100) + "\u00a0€"
 	},
+	"money": moneyText,
 	"date": func(s string) string {
 		t, ok := convention.ParseDate(s)
 		if !ok {
@@ -286,6 +287,11 @@ var flashes = map[string]string{
 	"workshop.deleted": "L'atelier a été supprimé. Les constats retenus de ses propositions restent au diagnostic.",
 	"proposal.carried": "La proposition est retenue comme constat du diagnostic.",
 	"survey.carried":   "Le résultat est retenu comme constat du diagnostic : il figure dans la page Constats et enjeux.",
+
+	"budget.saved":          "Le budget de l'action a été enregistré.",
+	"publication.published": "La page publique est en ligne : toute personne qui a son adresse peut la lire, sans compte.",
+	"publication.updated":   "La page publique a été mise à jour.",
+	"publication.withdrawn": "La page publique a été retirée : son adresse ne mène plus à rien.",
 }
 
 func flashText(key string) string { return flashes[key] }

@@ -187,6 +187,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	requests = append(requests, diagnosticRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, publicFormRenderCases(t, db)...)
 	requests = append(requests, surveyRenderCases(t, db, advisor, reader)...)
+	requests = append(requests, budgetRenderCases(t, db, advisor, reader)...)
 
 	markers := templateMarkers(t)
 	covered := map[string][]string{}

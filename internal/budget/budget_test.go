@@ -343,7 +343,15 @@ func TestReadSheet(t *testing.T) {
 		"Axe 2 / Action 4;caf-974;deux mille;Fonctionnement;12,345;\n" +
 		"rien;;2024;cadeau;;-x\n"
 	tb, _ = diagnostic.ReadTable(strings.NewReader(csv), "budget.csv")
-	_, err = ReadSheet(tb)
+	lines, err = ReadSheet(tb)
+	if err != nil || len(lines) != 2 || lines[0].Bad("action") || !lines[1].Bad("action") {
+		t.Fatalf("lines with wrong cells: %+v, %v", lines, err)
+	}
+	var bad SheetErrors
+	for _, l := range lines {
+		bad.AddProblems(l)
+	}
+	err = bad.Err()
 	want := map[string]string{
 		"ligne 2, colonne Année":          "ligne 2, colonne Année : « deux mille » n'est pas une année.",
 		"ligne 2, colonne Prévu (€)":      "ligne 2, colonne Prévu (€) : « 12,345 » a plus de deux décimales : un montant s'écrit en euros et centimes, par exemple 1 234,56.",

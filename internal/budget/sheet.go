@@ -63,13 +63,27 @@ func Euros(cents int64) float64 { return float64(cents) / 100 }
 
 // SheetLine is a line read from the budget sheet: the action by its
 // numbers, the funder by its id or, when the id column is empty, its name.
+// Problems are the cells of the row that did not read, by the field of
+// Line they were for ("year", "planned_cents"…, and "action" for the
+// action's reference).
 type SheetLine struct {
 	Row          int
 	AxisNumber   int
 	ActionNumber int
 	FunderName   string
 	Line
-	columns map[string]string
+	Problems []Problem
+	columns  map[string]string
+}
+
+// Bad reports whether a cell of the row for field did not read.
+func (s SheetLine) Bad(field string) bool {
+	for _, p := range s.Problems {
+		if p.Field == field {
+			return true
+		}
+	}
+	return false
 }
 
 // Cell names a cell of the line's row by the field of Line it holds
@@ -94,32 +108,41 @@ const maxSheetErrors = 50
 // the EInvalid error that rejects the whole file.
 type SheetErrors struct {
 	fields map[string]string
-	n      int
+	seen   map[string]bool
 }
 
-// Add records msg about the cell of field in the line's row.
+// Add records msg about the cell of field in the line's row, unless that
+// cell has a message already.
 func (e *SheetErrors) Add(s SheetLine, field, msg string) {
-	e.n++
-	if e.fields == nil {
-		e.fields = map[string]string{}
+	cell := s.Cell(field)
+	if e.seen == nil {
+		e.seen, e.fields = map[string]bool{}, map[string]string{}
 	}
+	if e.seen[cell] {
+		return
+	}
+	e.seen[cell] = true
 	if len(e.fields) < maxSheetErrors {
-		cell := s.Cell(field)
-		if _, dup := e.fields[cell]; !dup {
-			e.fields[cell] = cell + " : " + msg
-		}
+		e.fields[cell] = cell + " : " + msg
+	}
+}
+
+// AddProblems records the problems of a line's cells that did not read.
+func (e *SheetErrors) AddProblems(s SheetLine) {
+	for _, p := range s.Problems {
+		e.Add(s, p.Field, p.Message)
 	}
 }
 
 // Err returns nil when nothing was added, and otherwise the error that
 // rejects the file, each message naming its line and column.
 func (e *SheetErrors) Err() error {
-	if e.n == 0 {
+	if len(e.seen) == 0 {
 		return nil
 	}
 	msg := "Le fichier n'a pas été importé : une cellule est à corriger. Rien n'a été enregistré."
-	if e.n > 1 {
-		msg = fmt.Sprintf("Le fichier n'a pas été importé : %s cellules sont à corriger. Rien n'a été enregistré.", thousands(e.n))
+	if n := len(e.seen); n > 1 {
+		msg = fmt.Sprintf("Le fichier n'a pas été importé : %s cellules sont à corriger. Rien n'a été enregistré.", thousands(n))
 	}
 	return app.Invalid(msg, e.fields)
 }
@@ -143,10 +166,12 @@ func ParseRef(s string) (axis, action int, ok bool) {
 // diagnostic, which reads the first sheet of an XLSX file, or a CSV file):
 // the columns Action, Année, Nature, Prévu (€) and Code financeur or
 // Financeur are needed, Réalisé (€) is read when present (an empty cell: not
-// known), the others are there to be read by people. Either every line
-// reads, or it returns an EInvalid error whose fields name each wrong cell
-// as "ligne N, colonne X". That actions and funders exist, and years and
-// amounts fit, is for the store to check against the convention.
+// known), the others are there to be read by people. A missing column or
+// too many lines is an EInvalid error; a cell that does not read is a
+// problem of its line (see SheetLine.Problems), so that the import reports
+// it with those it finds against the convention (actions and funders that
+// exist, years and amounts that fit), all at once, each named by
+// SheetErrors as "ligne N, colonne X".
 func ReadSheet(t *diagnostic.Table) ([]SheetLine, error) {
 	col := map[string]int{}
 	names := map[string]string{}
@@ -185,55 +210,59 @@ func ReadSheet(t *diagnostic.Table) ([]SheetLine, error) {
 		}
 		return ""
 	}
-	var bad SheetErrors
+	funderField := "funder" // the cell to point at when no funder is given
+	if !byID {
+		funderField = "funder_name"
+	}
 	out := make([]SheetLine, 0, len(t.Rows))
 	for _, r := range t.Rows {
 		s := SheetLine{Row: r.Line, columns: names}
 		s.Funder, s.FunderName = cell(r, "funder"), cell(r, "funder_name")
 		if s.Funder == "" && s.FunderName == "" {
-			bad.Add(s, "funder", "indiquez le financeur.")
+			s.problem(funderField, "indiquez le financeur.")
 		}
 		if raw := cell(r, "action"); raw == "" {
-			bad.Add(s, "action", "indiquez l'action, par exemple « "+plan.Ref(2, 4)+" ».")
+			s.problem("action", "indiquez l'action, par exemple « "+plan.Ref(2, 4)+" ».")
 		} else if a, n, ok := ParseRef(raw); ok {
 			s.AxisNumber, s.ActionNumber = a, n
 		} else {
-			bad.Add(s, "action", "« "+raw+" » ne désigne pas une action : écrivez sa référence, par exemple « "+plan.Ref(2, 4)+" ».")
+			s.problem("action", "« "+raw+" » ne désigne pas une action : écrivez sa référence, par exemple « "+plan.Ref(2, 4)+" ».")
 		}
 		if raw := cell(r, "year"); raw == "" {
-			bad.Add(s, "year", "indiquez l'année.")
+			s.problem("year", "indiquez l'année.")
 		} else if y, err := strconv.Atoi(strings.TrimSuffix(raw, ".0")); err == nil && y >= 1900 && y <= 2200 {
 			s.Year = y
 		} else {
-			bad.Add(s, "year", "« "+raw+" » n'est pas une année.")
+			s.problem("year", "« "+raw+" » n'est pas une année.")
 		}
 		if raw := cell(r, "nature"); raw == "" {
-			bad.Add(s, "nature", "indiquez la nature : fonctionnement ou investissement.")
+			s.problem("nature", "indiquez la nature : fonctionnement ou investissement.")
 		} else if n, ok := ParseNature(raw); ok {
 			s.Nature = n
 		} else {
-			bad.Add(s, "nature", "la nature « "+raw+" » est inconnue : choisissez fonctionnement ou investissement.")
+			s.problem("nature", "la nature « "+raw+" » est inconnue : choisissez fonctionnement ou investissement.")
 		}
 		if raw := cell(r, "planned_cents"); raw == "" {
-			bad.Add(s, "planned_cents", "indiquez le montant prévu, 0 s'il n'y en a pas.")
+			s.problem("planned_cents", "indiquez le montant prévu, 0 s'il n'y en a pas.")
 		} else if c, err := parseStoredCents(raw); err == nil {
 			s.PlannedCents = c
 		} else {
-			bad.Add(s, "planned_cents", lowerFirst(app.ErrorMessage(err)))
+			s.problem("planned_cents", lowerFirst(app.ErrorMessage(err)))
 		}
 		if raw := cell(r, "actual_cents"); raw != "" {
 			if c, err := parseStoredCents(raw); err == nil {
 				s.ActualCents = &c
 			} else {
-				bad.Add(s, "actual_cents", lowerFirst(app.ErrorMessage(err)))
+				s.problem("actual_cents", lowerFirst(app.ErrorMessage(err)))
 			}
 		}
 		out = append(out, s)
 	}
-	if err := bad.Err(); err != nil {
-		return nil, err
-	}
 	return out, nil
+}
+
+func (s *SheetLine) problem(field, msg string) {
+	s.Problems = append(s.Problems, Problem{Field: field, Message: msg})
 }
 
 // fold compares headers: lower case, without accents, spaces or

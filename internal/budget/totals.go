@@ -22,7 +22,10 @@ type Totals struct {
 	// a field are under the field "".
 	ByField  []FieldTotal  `json:"by_field"`
 	ByNature []NatureTotal `json:"by_nature"`
-	Warnings []Warning     `json:"warnings"`
+	// ByFunderYear is the money of each funder in each year where it has
+	// some, funders in the order of ByFunder, then by year.
+	ByFunderYear []Cell    `json:"by_funder_year"`
+	Warnings     []Warning `json:"warnings"`
 }
 
 // FunderTotal is the money of one funder. Share is its part of the planned
@@ -74,13 +77,13 @@ type NatureTotal struct {
 
 // Cell is the money of one funder in one year, summed over the lines of a
 // convention: what the totals by funder and by year, and the warnings, are
-// built from.
+// built from, and the table of a budget by funder and year.
 type Cell struct {
-	Funder       string
-	Name         string
-	Year         int
-	PlannedCents int64
-	ActualCents  int64
+	Funder       string `json:"funder"`
+	Name         string `json:"-"`
+	Year         int    `json:"year"`
+	PlannedCents int64  `json:"planned_cents"`
+	ActualCents  int64  `json:"actual_cents"`
 }
 
 // ActionTotal is the money of one action with its fields of intervention.
@@ -133,6 +136,17 @@ func NewTotals(cells []Cell, axes []AxisTotal, actions []ActionTotal, natures []
 		return cmp.Or(cmp.Compare(b.PlannedCents, a.PlannedCents), cmp.Compare(a.Name, b.Name), cmp.Compare(a.Funder, b.Funder))
 	})
 	slices.SortFunc(t.ByYear, func(a, b YearTotal) int { return cmp.Compare(a.Year, b.Year) })
+	rank := make(map[string]int, len(t.ByFunder))
+	for i, f := range t.ByFunder {
+		rank[f.Funder] = i
+	}
+	t.ByFunderYear = slices.Clone(cells)
+	if t.ByFunderYear == nil {
+		t.ByFunderYear = []Cell{}
+	}
+	slices.SortFunc(t.ByFunderYear, func(a, b Cell) int {
+		return cmp.Or(cmp.Compare(rank[a.Funder], rank[b.Funder]), cmp.Compare(a.Year, b.Year))
+	})
 
 	byField := map[string]*FieldTotal{}
 	for _, a := range actions {

@@ -288,66 +288,93 @@ func (db *DB) ConventionBudget(ctx context.Context, u *account.User, conventionI
 // is a NUMERIC: the casts bring it back to an integer on both dialects.
 const budgetSums = `CAST(COALESCE(SUM(b.planned_cents), 0) AS BIGINT) AS planned, CAST(COALESCE(SUM(b.actual_cents), 0) AS BIGINT) AS actual`
 
+// conventionTotals sums a convention's lines twice, by funder and year and
+// by action and nature, and builds everything else from those sums and
+// the plan's axes and actions: a scan of the lines costs more than all
+// the rest, and joining them to organisations or actions row by row costs
+// more again.
 func conventionTotals(ctx context.Context, q sqlx.QueryerContext, c *convention.Convention) (*budget.Totals, error) {
 	var cells []struct {
 		Funder  string `db:"funder_id"`
-		Name    string `db:"name"`
 		Year    int    `db:"year"`
 		Planned int64  `db:"planned"`
 		Actual  int64  `db:"actual"`
 	}
-	if err := sel(ctx, q, &cells, `SELECT b.funder_id, o.name, b.year, `+budgetSums+` FROM budget_lines b JOIN organisations o ON o.id = b.funder_id
-		WHERE b.convention_id = ? GROUP BY b.funder_id, o.name, b.year`, c.ID); err != nil {
+	if err := sel(ctx, q, &cells, `SELECT b.funder_id, b.year, `+budgetSums+` FROM budget_lines b
+		WHERE b.convention_id = ? GROUP BY b.funder_id, b.year`, c.ID); err != nil {
 		return nil, err
 	}
-	var axes []struct {
-		ID      string `db:"id"`
-		Number  int    `db:"number"`
-		Title   string `db:"title"`
-		Planned int64  `db:"planned"`
-		Actual  int64  `db:"actual"`
-	}
-	if err := sel(ctx, q, &axes, `SELECT x.id, x.number, x.title, `+budgetSums+` FROM axes x
-		LEFT JOIN actions a ON a.axis_id = x.id LEFT JOIN budget_lines b ON b.action_id = a.id
-		WHERE x.convention_id = ? GROUP BY x.id, x.number, x.title ORDER BY x.number, x.id`, c.ID); err != nil {
-		return nil, err
-	}
-	var actions []struct {
-		ID      string `db:"id"`
-		Fields  string `db:"fields"`
-		Planned int64  `db:"planned"`
-		Actual  int64  `db:"actual"`
-	}
-	if err := sel(ctx, q, &actions, `SELECT a.id, a.fields, `+budgetSums+` FROM budget_lines b JOIN actions a ON a.id = b.action_id
-		WHERE b.convention_id = ? GROUP BY a.id, a.fields`, c.ID); err != nil {
-		return nil, err
-	}
-	var natures []struct {
+	var byAction []struct {
+		Action  string `db:"action_id"`
 		Nature  string `db:"nature"`
 		Planned int64  `db:"planned"`
 		Actual  int64  `db:"actual"`
 	}
-	if err := sel(ctx, q, &natures, `SELECT b.nature, `+budgetSums+` FROM budget_lines b WHERE b.convention_id = ? GROUP BY b.nature`, c.ID); err != nil {
+	if err := sel(ctx, q, &byAction, `SELECT b.action_id, b.nature, `+budgetSums+` FROM budget_lines b
+		WHERE b.convention_id = ? GROUP BY b.action_id, b.nature`, c.ID); err != nil {
+		return nil, err
+	}
+	var axes []struct {
+		ID     string `db:"id"`
+		Number int    `db:"number"`
+		Title  string `db:"title"`
+	}
+	if err := sel(ctx, q, &axes, `SELECT id, number, title FROM axes WHERE convention_id = ? ORDER BY number, id`, c.ID); err != nil {
+		return nil, err
+	}
+	var actions []struct {
+		ID     string `db:"id"`
+		Axis   string `db:"axis_id"`
+		Fields string `db:"fields"`
+	}
+	if err := sel(ctx, q, &actions, `SELECT id, axis_id, fields FROM actions WHERE convention_id = ?`, c.ID); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, 8)
+	for _, x := range cells {
+		ids = append(ids, x.Funder)
+	}
+	names, err := budgetOrgNames(ctx, q, ids)
+	if err != nil {
 		return nil, err
 	}
 
 	bc := make([]budget.Cell, len(cells))
 	lines := make([]budget.Line, len(cells))
 	for i, x := range cells {
-		bc[i] = budget.Cell{Funder: x.Funder, Name: x.Name, Year: x.Year, PlannedCents: x.Planned, ActualCents: x.Actual}
-		lines[i] = budget.Line{Funder: x.Funder, FunderName: x.Name, Year: x.Year, PlannedCents: x.Planned}
+		bc[i] = budget.Cell{Funder: x.Funder, Name: names[x.Funder], Year: x.Year, PlannedCents: x.Planned, ActualCents: x.Actual}
+		lines[i] = budget.Line{Funder: x.Funder, FunderName: names[x.Funder], Year: x.Year, PlannedCents: x.Planned}
 	}
+	sums := map[string]*budget.ActionTotal{}
+	var bn []budget.NatureTotal
+	for _, x := range byAction {
+		a, ok := sums[x.Action]
+		if !ok {
+			a = &budget.ActionTotal{Action: x.Action}
+			sums[x.Action] = a
+		}
+		a.PlannedCents += x.Planned
+		a.ActualCents += x.Actual
+		bn = append(bn, budget.NatureTotal{Nature: x.Nature, PlannedCents: x.Planned, ActualCents: x.Actual})
+	}
+	axisSums := map[string]*budget.AxisTotal{}
 	ba := make([]budget.AxisTotal, len(axes))
 	for i, x := range axes {
-		ba[i] = budget.AxisTotal{Axis: x.ID, Number: x.Number, Title: x.Title, PlannedCents: x.Planned, ActualCents: x.Actual}
+		ba[i] = budget.AxisTotal{Axis: x.ID, Number: x.Number, Title: x.Title}
+		axisSums[x.ID] = &ba[i]
 	}
-	bt := make([]budget.ActionTotal, len(actions))
-	for i, x := range actions {
-		bt[i] = budget.ActionTotal{Action: x.ID, Fields: split(x.Fields), PlannedCents: x.Planned, ActualCents: x.Actual}
-	}
-	bn := make([]budget.NatureTotal, len(natures))
-	for i, x := range natures {
-		bn[i] = budget.NatureTotal{Nature: x.Nature, PlannedCents: x.Planned, ActualCents: x.Actual}
+	bt := make([]budget.ActionTotal, 0, len(sums))
+	for _, x := range actions {
+		a, ok := sums[x.ID]
+		if !ok {
+			continue
+		}
+		a.Fields = split(x.Fields)
+		bt = append(bt, *a)
+		if ax, ok := axisSums[x.Axis]; ok {
+			ax.PlannedCents += a.PlannedCents
+			ax.ActualCents += a.ActualCents
+		}
 	}
 	t := budget.NewTotals(bc, ba, bt, bn)
 	t.Warnings = budget.Check(c, lines, nil)

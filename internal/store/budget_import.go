@@ -20,7 +20,8 @@ import (
 // plan; funders by id or, when the sheet gives only a name, by the name of
 // the CAF, a party, or a funder already in the budget. Either every line is
 // right, or nothing is saved and the EInvalid error names each wrong cell
-// ("ligne 5, colonne Année"). Each action whose lines change takes its next
+// ("ligne 5, colonne Année"): those that did not read (the lines'
+// Problems) and those that do not fit the convention, all at once. Each action whose lines change takes its next
 // version; one line of history records the convention's totals before and
 // after.
 func (db *DB) ImportBudget(ctx context.Context, u *account.User, conventionID string, rows []budget.SheetLine) (*budget.ImportSummary, error) {
@@ -59,15 +60,21 @@ func (db *DB) ImportBudget(ctx context.Context, u *account.User, conventionID st
 		var bad budget.SheetErrors
 		lines := map[string][]budget.Line{}
 		for _, r := range rows {
+			bad.AddProblems(r)
 			id, ok := byRef[[2]int{r.AxisNumber, r.ActionNumber}]
-			if !ok {
+			switch {
+			case r.Bad("action"):
+				ok = false
+			case !ok:
 				bad.Add(r, "action", "le plan de cette convention n'a pas d'action « "+plan.Ref(r.AxisNumber, r.ActionNumber)+" ».")
-			} else if len(lines[id]) == budget.MaxLines {
+			case len(lines[id]) == budget.MaxLines:
 				bad.Add(r, "action", fmt.Sprintf("l'action « %s » a déjà %d lignes de budget : c'est le plus qu'une action puisse compter.", plan.Ref(r.AxisNumber, r.ActionNumber), budget.MaxLines))
 			}
 			l := r.Line
-			if field, msg := funders.resolve(&l, r.FunderName); msg != "" {
-				bad.Add(r, field, msg)
+			if !r.Bad("funder") && !r.Bad("funder_name") {
+				if field, msg := funders.resolve(&l, r.FunderName); msg != "" {
+					bad.Add(r, field, msg)
+				}
 			}
 			for _, p := range budget.CheckLine(&l, start, end) {
 				if p.Field != "funder" {

@@ -338,7 +338,8 @@ func TestImportBudget(t *testing.T) {
 			"Axe 1 / Action 1;;caf-33;2023;fonctionnement;100;\n" +
 			"Axe 4 / Action 1;;caf-33;2023;fonctionnement;100;\n" +
 			"Axe 1 / Action 2;Mairie inconnue;;2023;fonctionnement;100;\n" +
-			"Axe 1 / Action 2;;org-x;2030;fonctionnement;-1;\n")
+			"Axe 1 / Action 2;;org-x;2030;fonctionnement;-1;\n" +
+			"rien;;caf-33;deux mille;fonctionnement;100;\n")
 		_, err := f.db.ImportBudget(ctx, f.editor, c.ID, bad)
 		want := map[string]string{
 			"ligne 3, colonne Action":         "ligne 3, colonne Action : le plan de cette convention n'a pas d'action « Axe 4 / Action 1 ».",
@@ -346,6 +347,9 @@ func TestImportBudget(t *testing.T) {
 			"ligne 5, colonne Code financeur": "ligne 5, colonne Code financeur : « org-x » n'est l'identifiant d'aucune organisation enregistrée.",
 			"ligne 5, colonne Année":          "ligne 5, colonne Année : l'année 2030 est en dehors de la convention (2022-2026).",
 			"ligne 5, colonne Prévu (€)":      "ligne 5, colonne Prévu (€) : le montant prévu ne peut pas être négatif (-1,00\u00a0€).",
+			// Cells that do not read come with the others.
+			"ligne 6, colonne Action": "ligne 6, colonne Action : « rien » ne désigne pas une action : écrivez sa référence, par exemple « Axe 2 / Action 4 ».",
+			"ligne 6, colonne Année":  "ligne 6, colonne Année : « deux mille » n'est pas une année.",
 		}
 		got := app.ErrorFields(err)
 		for k, msg := range want {

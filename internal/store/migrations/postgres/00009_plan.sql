@@ -102,7 +102,7 @@ CREATE TABLE budget_lines (
     position      INTEGER NOT NULL
 );
 CREATE INDEX budget_lines_action ON budget_lines (action_id, position);
-CREATE INDEX budget_lines_convention ON budget_lines (convention_id, funder_id, year);
+CREATE INDEX budget_lines_convention ON budget_lines (convention_id, funder_id, year, action_id, nature, planned_cents, actual_cents);
 CREATE INDEX budget_lines_funder ON budget_lines (funder_id, year);
 
 -- Follow-up indicators of an action: a baseline, then a target and a value

@@ -246,10 +246,7 @@ func (db *DB) UpdateAction(ctx context.Context, u *account.User, id string, ifVe
 		}
 		after.Ref = plan.Ref(after.AxisNumber, after.Number)
 		after.FormerRefs = plan.AddFormerRef(before.FormerRefs, before.Ref, after.Ref)
-		changes := plan.DiffActions(before, &after)
-		if after.Axis != before.Axis {
-			changes["axis"] = convention.Change{Before: before.Axis, After: after.Axis}
-		}
+		changes := plan.DiffActions(before, &after) // a move is the change of "ref"
 		if len(changes) == 0 {
 			out = before
 			return nil

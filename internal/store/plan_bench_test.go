@@ -3,9 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"slices"
 	"testing"
-	"time"
 
 	"ctg/internal/account"
 	"ctg/internal/diagnostic"
@@ -78,7 +76,7 @@ func BenchmarkPlan(b *testing.B) {
 			db, u, cid := planDB(b, dialect)
 			ctx := context.Background()
 			b.Run("plan", func(b *testing.B) {
-				benchP99(b, func() error {
+				benchLatencies(b, nil, func() error {
 					p, err := db.Plan(ctx, u, cid)
 					if err == nil && (len(p.Axes) != 10 || len(p.Actions()) != 200 || len(p.Axes[9].Actions[19].Stakes) != 2) {
 						b.Fatalf("%d axes, %d actions", len(p.Axes), len(p.Actions()))
@@ -87,30 +85,8 @@ func BenchmarkPlan(b *testing.B) {
 				})
 			})
 			b.Run("warnings", func(b *testing.B) {
-				benchP99(b, func() error { _, err := db.PlanWarnings(ctx, u, cid); return err })
+				benchLatencies(b, nil, func() error { _, err := db.PlanWarnings(ctx, u, cid); return err })
 			})
 		})
 	}
-}
-
-// benchP99 runs fn in the benchmark's loop and reports the median and the
-// 99th percentile of its durations.
-func benchP99(b *testing.B, fn func() error) {
-	durations := make([]time.Duration, 0, 4096)
-	b.ReportAllocs()
-	for b.Loop() {
-		start := time.Now()
-		err := fn()
-		durations = append(durations, time.Since(start))
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	slices.Sort(durations)
-	at := func(p int) float64 {
-		return float64(durations[min(len(durations)-1, len(durations)*p/100)].Nanoseconds())
-	}
-	b.ReportMetric(at(50), "p50-ns/op")
-	b.ReportMetric(at(99), "p99-ns/op")
 }

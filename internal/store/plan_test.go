@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"ctg/internal/account"
@@ -176,6 +177,48 @@ func TestPlanNumbering(t *testing.T) {
 		}
 		if _, err := f.db.Axis(ctx, f.editor, x1.ID); app.ErrorCode(err) != app.ENotFound {
 			t.Errorf("deleted axis: %v", err)
+		}
+	})
+}
+
+// TestPlanConcurrentWrites adds and moves actions of one axis from several
+// editors at once: the numbers stay 1, 2, 3… without a gap or a double.
+func TestPlanConcurrentWrites(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, dsn string) {
+		f := newPlanFixture(t, dsn)
+		ctx := context.Background()
+		x := f.axis(t, f.cid, "Petite enfance")
+		first := f.action(t, x.ID, "première")
+		var wg sync.WaitGroup
+		errs := make(chan error, 32)
+		for i := range 8 {
+			wg.Go(func() {
+				for j := range 3 {
+					a := &plan.Action{Title: fmt.Sprintf("action %d.%d", i, j)}
+					if err := f.db.CreateAction(ctx, f.editor, x.ID, a); err != nil {
+						errs <- err
+						return
+					}
+					n := 1 + (i+j)%2
+					if _, err := f.db.UpdateAction(ctx, f.editor, first.ID, 0, plan.ActionPatch{Number: &n}); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		p, err := f.db.Plan(ctx, f.reader, f.cid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layout(t, p) // fails on a gap or a double
+		if n := len(p.Axes[0].Actions); n != 25 {
+			t.Errorf("%d actions, want 25", n)
 		}
 	})
 }

@@ -101,9 +101,13 @@ CREATE TABLE budget_lines (
     actual_cents  INTEGER,
     position      INTEGER NOT NULL
 );
+-- The totals of a convention and a CAF's commitments are sums read from
+-- these indexes alone, each in the order of its GROUP BY, without a sort
+-- or a visit to the table.
 CREATE INDEX budget_lines_action ON budget_lines (action_id, position);
-CREATE INDEX budget_lines_convention ON budget_lines (convention_id, funder_id, year, action_id, nature, planned_cents, actual_cents);
-CREATE INDEX budget_lines_funder ON budget_lines (funder_id, year);
+CREATE INDEX budget_lines_convention ON budget_lines (convention_id, funder_id, year, planned_cents, actual_cents);
+CREATE INDEX budget_lines_convention_action ON budget_lines (convention_id, action_id, nature, planned_cents, actual_cents);
+CREATE INDEX budget_lines_funder ON budget_lines (funder_id, year, convention_id, planned_cents, actual_cents);
 
 -- Follow-up indicators of an action: a baseline, then a target and a value
 -- per year (either may be missing for a year).

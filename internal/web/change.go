@@ -17,6 +17,9 @@ func formatChange(field string, v any, names map[string]string) string {
 	if s, ok := diagnosticChange(field, v); ok {
 		return s
 	}
+	if s, ok := budgetChange(field, v); ok {
+		return s
+	}
 	name := func(id string) string {
 		if n, ok := names[id]; ok {
 			return n

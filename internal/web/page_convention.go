@@ -222,6 +222,12 @@ var fieldLabels = map[string]string{
 	"ref": "Référence", "objective": "Objectif", "lead": "Porteur", "partners": "Partenaires", "public": "Public visé",
 	"action": "Action", "indicator": "Indicateur", "label": "Libellé", "unit": "Unité", "baseline": "Valeur de départ",
 	"targets": "Cibles", "values": "Valeurs",
+
+	// The budget of the actions and the public page.
+	"budget.update": "Budget d'une action modifié", "budget.import": "Budget importé d'un tableur",
+	"publication.publish": "Page publique publiée", "publication.update": "Page publique modifiée", "publication.unpublish": "Page publique retirée",
+	"lines": "Lignes de budget", "planned_cents": "Montant prévu", "actual_cents": "Montant réalisé", "actions": "Actions concernées",
+	"slug": "Adresse publique", "show_budget": "Budget affiché", "show_surveys": "Résultats des questionnaires affichés", "summary": "Résumé",
 }
 
 type communesData struct {

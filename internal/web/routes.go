@@ -195,6 +195,16 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("DELETE /api/v1/action-indicators/{id}", s.api(s.apiDeleteActionIndicator))
 	mux.Handle("PUT /api/v1/action-indicators/{id}/values", s.api(s.apiSetActionIndicatorValues))
 	// (budget block)
+	mux.Handle("GET /api/v1/actions/{id}/budget", s.api(s.apiBudget))
+	mux.Handle("PUT /api/v1/actions/{id}/budget", s.api(s.apiSetBudget))
+	mux.Handle("GET /api/v1/conventions/{id}/budget", s.api(s.apiConventionBudget))
+	mux.Handle("GET /api/v1/conventions/{id}/budget/lines", s.api(s.apiConventionBudgetLines))
+	mux.Handle("GET /api/v1/conventions/{id}/budget.xlsx", s.api(s.apiBudgetXLSX))
+	mux.Handle("POST /api/v1/conventions/{id}/budget.xlsx", s.api(s.apiBudgetImport))
+	mux.Handle("GET /api/v1/organisations/{id}/commitments", s.api(s.apiCommitments))
+	mux.Handle("GET /api/v1/conventions/{id}/publish", s.api(s.apiPublication))
+	mux.Handle("POST /api/v1/conventions/{id}/publish", s.api(s.apiPublish))
+	mux.Handle("DELETE /api/v1/conventions/{id}/publish", s.api(s.apiUnpublish))
 
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 

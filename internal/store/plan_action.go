@@ -259,7 +259,7 @@ func (db *DB) UpdateAction(ctx context.Context, u *account.User, id string, ifVe
 			if refs, err = actionRefs(ctx, t, c.ID); err != nil {
 				return err
 			}
-			if err := db.moveAction(ctx, t, before, &after, target, now); err != nil {
+			if err := moveAction(ctx, t, before, &after, target, now); err != nil {
 				return err
 			}
 		}
@@ -293,7 +293,7 @@ func (db *DB) UpdateAction(ctx context.Context, u *account.User, id string, ifVe
 // moveAction renumbers the actions around a moved one: those of the axis
 // it leaves, and those of the axis it goes to (target, as stored), where
 // it takes after.Number. Its own row is written by the caller.
-func (db *DB) moveAction(ctx context.Context, t *tx, before, after *plan.Action, target numbered, now time.Time) error {
+func moveAction(ctx context.Context, t *tx, before, after *plan.Action, target numbered, now time.Time) error {
 	if before.Axis != after.Axis {
 		left, err := numbers(ctx, t, `SELECT id, number AS n FROM actions WHERE axis_id = ? AND id <> ? ORDER BY number, created_at, id`,
 			before.Axis, before.ID)

@@ -164,8 +164,8 @@ func budgetCharts(t *budget.Totals) (funders, years, axes, fields budgetChart) {
 	funders = budgetChart{ID: "chart-funders", Title: "Part de chaque financeur dans le budget prévu", Option: map[string]any{
 		"valueFormat": "eur",
 		"tooltip":     map[string]any{"trigger": "item"},
-		"legend":      map[string]any{"bottom": 0, "type": "scroll"},
-		"series": []any{map[string]any{"name": "Budget prévu", "type": "pie", "radius": []string{"40%", "68%"}, "center": []string{"50%", "44%"},
+		"legend":      map[string]any{"bottom": 0},
+		"series": []any{map[string]any{"name": "Budget prévu", "type": "pie", "radius": []string{"38%", "62%"}, "center": []string{"50%", "40%"},
 			"data": pie, "label": map[string]any{"show": false}}},
 	}}
 

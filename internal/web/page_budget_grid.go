@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"ctg/internal/account"
 	"ctg/internal/app"
@@ -115,6 +117,24 @@ func (d *budgetGridData) KnownYear(y string) bool {
 // FunderName names a funder of a stored line.
 func (d *budgetGridData) FunderName(l budget.Line) string {
 	return cmp.Or(l.FunderName, d.names[l.Funder], l.Funder)
+}
+
+// gridTotals are the sums of the amounts of a grid.
+type gridTotals struct{ PlannedCents, ActualCents int64 }
+
+// Typed sums the amounts typed in the grid that read, as the script of
+// the page does while one types: the foot of the grid.
+func (d *budgetGridData) Typed() gridTotals {
+	var t gridTotals
+	for _, g := range d.Rows {
+		if c, err := budget.ParseCents(g.Planned); err == nil {
+			t.PlannedCents += c
+		}
+		if c, err := budget.ParseCents(g.Actual); err == nil {
+			t.ActualCents += c
+		}
+	}
+	return t
 }
 
 // NatureLabel names a nature of budget line in French.
@@ -352,10 +372,16 @@ func (d *budgetGridData) showErrors(fields map[string]string) {
 			if d.Rows[i].Errors == nil {
 				d.Rows[i].Errors = map[string]string{}
 			}
-			d.Rows[i].Errors[c.Col] = strings.TrimPrefix(msg, budget.LineMessage(i, ""))
+			d.Rows[i].Errors[c.Col] = upperFirst(strings.TrimPrefix(msg, budget.LineMessage(i, "")))
 			d.Summary = append(d.Summary, gridError{Cell: d.Cell(i, c.Col), Message: msg})
 		}
 	}
+}
+
+// upperFirst capitalises a message that no longer follows "ligne N : ".
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // errStaleGrid is what a save from an older version of the action says.

@@ -49,7 +49,11 @@ func budgetRenderCases(t *testing.T, db *store.DB, advisor, reader string) []ren
 	multi := []string{"Content-Type", w.FormDataContentType()}
 
 	return []renderCase{
-		{name: "budget", who: advisor, path: "/conventions/" + id + "/budget", status: 200, renders: []string{"budget.html"},
+		{name: "dashboard with the CAF's commitments", who: advisor, path: "/", status: 200, renders: []string{"dashboard.html", "partials/budget_chart.html"},
+			contains: []string{"Engagements de la Caf par année", `data-chart="chart-commitments"`, "Engagements de Caf de la Gironde par année"}},
+		{name: "dashboard of a partner, without the CAF's commitments", who: reader, path: "/?departement=33", status: 200, renders: []string{"dashboard.html"},
+			lacks: []string{"Engagements de la Caf"}},
+		{name: "budget", who: advisor, path: "/conventions/" + id + "/budget", status: 200, renders: []string{"budget.html", "partials/budget_chart.html"},
 			contains: []string{"Par financeur", "Caf de la Gironde", "Part du prévu", `data-chart="chart-funders"`, `href="/actions/` + a.ID + `/budget"`,
 				`action="/conventions/` + id + `/budget/import#import"`, "/api/v1/conventions/" + id + "/budget.xlsx"}},
 		{name: "budget of a reader", who: reader, path: "/conventions/" + id + "/budget", status: 200, renders: []string{"budget.html"},

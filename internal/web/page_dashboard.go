@@ -28,6 +28,9 @@ type dashboardData struct {
 	Kinds       []kindRow
 	Today       string
 	Deps        []depOption
+	// Commitments is what the CAF has committed per year, for its own
+	// users and administrators (see page_budget_dashboard.go).
+	Commitments *cafCommitments
 }
 
 type depOption struct{ Code, Name string }
@@ -100,6 +103,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	data.Recent = recent[:min(5, len(recent))]
+	if data.Commitments, err = s.dashboardCommitments(r, dep); err != nil {
+		return err
+	}
 
 	var names []string
 	var pops []int

@@ -209,6 +209,216 @@
     }
   });
 
+  // ---------- Budget grid (budget_grid.html) ----------
+
+  // The grid of an action's budget behaves like a spreadsheet: the arrow
+  // keys and Enter move between cells, a block copied from a spreadsheet
+  // (lines, and cells separated by tabs) pasted into a cell fills the cells
+  // below and to the right, adding rows as needed, and the foot of the grid
+  // sums the amounts while they are typed. Without this script the grid is
+  // a plain form whose "Ajouter des lignes" button asks the server for rows.
+  var gridColumns = ["funder", "year", "nature", "planned", "actual"];
+
+  function gridOf(el) {
+    return el && el.closest ? el.closest("table[data-budget-grid]") : null;
+  }
+
+  function gridCell(table, row, col) {
+    var tr = table.tBodies[0].rows[row];
+    return tr && col ? tr.querySelector('[data-col="' + col + '"]') : null;
+  }
+
+  function cellAt(el) {
+    var tr = el.closest("tr");
+    return { row: Array.prototype.indexOf.call(tr.parentNode.rows, tr), col: gridColumns.indexOf(el.getAttribute("data-col")) };
+  }
+
+  function announce(msg) {
+    var status = document.getElementById("grid-status");
+    if (status) status.textContent = msg;
+  }
+
+  // addGridRows appends n empty rows, copies of the last one with their ids,
+  // labels and values renewed.
+  function addGridRows(table, n) {
+    var body = table.tBodies[0];
+    var model = body.rows[body.rows.length - 1];
+    for (var k = 0; k < n; k++) {
+      var i = body.rows.length;
+      var tr = model.cloneNode(true);
+      tr.querySelectorAll("small.field-error, option[data-extra]").forEach(function (e) { e.remove(); });
+      tr.querySelectorAll(".has-error").forEach(function (e) { e.classList.remove("has-error"); });
+      tr.querySelectorAll("[aria-invalid]").forEach(function (e) {
+        e.removeAttribute("aria-invalid");
+        e.removeAttribute("aria-describedby");
+      });
+      tr.querySelectorAll("[id]").forEach(function (e) {
+        e.id = e.id.replace(/^g-(row-)?\d+/, function (m, row) { return "g-" + (row || "") + i; });
+      });
+      tr.querySelectorAll("[aria-labelledby]").forEach(function (e) {
+        e.setAttribute("aria-labelledby", e.getAttribute("aria-labelledby").replace(/g-row-\d+/, "g-row-" + i));
+      });
+      tr.querySelectorAll("input").forEach(function (e) {
+        if (e.type === "checkbox") {
+          e.checked = false;
+          e.value = String(i);
+        } else {
+          e.value = "";
+        }
+      });
+      tr.querySelectorAll("select").forEach(function (e) { e.selectedIndex = 0; });
+      tr.cells[0].lastChild.textContent = String(i + 1);
+      body.appendChild(tr);
+    }
+  }
+
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  }
+
+  // setCell puts a pasted value in a cell. A select takes the option whose
+  // value or text it is (ignoring case and accents; for the nature, its
+  // first letters, "fonct."); a value no option has is kept as an option of
+  // its own, so that the server says what is wrong with it, on this cell.
+  function setCell(cell, value) {
+    value = value.trim();
+    if (cell.tagName !== "SELECT") {
+      cell.value = value;
+      return;
+    }
+    var want = fold(value), match = null;
+    Array.prototype.forEach.call(cell.options, function (o) {
+      if (!match && (o.value === value || (want !== "" && fold(o.text) === want))) match = o;
+    });
+    if (!match && cell.getAttribute("data-col") === "nature" && want.length >= 5) {
+      Array.prototype.forEach.call(cell.options, function (o) {
+        if (!match && fold(o.text).indexOf(want) === 0) match = o;
+      });
+    }
+    if (!match) {
+      cell.querySelectorAll("option[data-extra]").forEach(function (o) { o.remove(); });
+      match = new Option(value, value);
+      match.setAttribute("data-extra", "");
+      cell.add(match);
+    }
+    cell.value = match.value;
+  }
+
+  // gridCents reads an amount as budget.ParseCents does, for the running
+  // total only (the server reads the cells again): null when it does not read.
+  function gridCents(s) {
+    var t = s.replace(/[\s\u00a0\u202f\u2009']/g, "").replace(/(€|eur)$/i, "").replace(/^€/, "");
+    if (t === "") return 0;
+    var neg = /^[-\u2212]/.test(t);
+    t = t.replace(/^[-\u2212+]/, "");
+    if (!/^[0-9.,]+$/.test(t)) return null;
+    var dot = t.lastIndexOf("."), comma = t.lastIndexOf(","), whole = t, frac = "";
+    if (dot >= 0 && comma >= 0) {
+      var mark = Math.max(dot, comma);
+      whole = t.slice(0, mark).replace(/[.,]/g, "");
+      frac = t.slice(mark + 1);
+    } else if (comma >= 0) {
+      if (t.indexOf(",") !== comma) return null;
+      whole = t.slice(0, comma);
+      frac = t.slice(comma + 1);
+    } else if (dot >= 0 && t.indexOf(".") !== dot) {
+      whole = t.replace(/\./g, "");
+    } else if (dot >= 0) {
+      whole = t.slice(0, dot);
+      frac = t.slice(dot + 1);
+    }
+    frac = frac.replace(/0+$/, "");
+    if (frac.length > 2 || whole + frac === "") return null;
+    var cents = Number(whole || "0") * 100 + Number((frac + "00").slice(0, 2));
+    return neg ? -cents : cents;
+  }
+
+  var wholeEuros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0 });
+  var centEuros = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", minimumFractionDigits: 2 });
+
+  // recount writes the sums of the grid's amounts in its foot, as the
+  // server writes amounts: "12 000 €", "1 234,56 €".
+  function recount(table) {
+    table.querySelectorAll("output[data-grid-total]").forEach(function (out) {
+      var col = out.getAttribute("data-grid-total"), sum = 0;
+      table.querySelectorAll('tbody [data-col="' + col + '"]').forEach(function (cell) {
+        var c = gridCents(cell.value);
+        if (c !== null) sum += c;
+      });
+      out.textContent = (sum % 100 === 0 ? wholeEuros.format(sum / 100) : centEuros.format(sum / 100)).replace(/\u202f/g, "\u00a0");
+    });
+  }
+
+  document.addEventListener("keydown", function (e) {
+    var el = e.target, table = gridOf(el);
+    if (!table || !el.hasAttribute("data-col") || e.altKey || e.ctrlKey || e.metaKey) return;
+    var at = cellAt(el), text = el.tagName === "INPUT", to;
+    switch (e.key) {
+      case "Enter":
+        to = { row: at.row + (e.shiftKey ? -1 : 1), col: at.col };
+        if (to.row >= table.tBodies[0].rows.length) addGridRows(table, 1);
+        break;
+      case "ArrowDown":
+      case "ArrowUp":
+        if (!text) return; // a select keeps its arrows to change its value
+        to = { row: at.row + (e.key === "ArrowDown" ? 1 : -1), col: at.col };
+        break;
+      case "ArrowLeft":
+      case "ArrowRight":
+        if (text) {
+          var edge = e.key === "ArrowLeft" ? 0 : el.value.length;
+          if (el.selectionStart !== edge || el.selectionEnd !== edge) return; // moving within the text
+        }
+        to = { row: at.row, col: at.col + (e.key === "ArrowRight" ? 1 : -1) };
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    var target = to.row >= 0 ? gridCell(table, to.row, gridColumns[to.col]) : null;
+    if (target) {
+      target.focus();
+      if (target.select) target.select();
+    }
+  });
+
+  document.addEventListener("paste", function (e) {
+    var el = e.target, table = gridOf(el);
+    if (!table || !el.hasAttribute("data-col") || !e.clipboardData) return;
+    var text = e.clipboardData.getData("text/plain");
+    if (!text) return;
+    var lines = text.replace(/\r\n?/g, "\n").replace(/\n+$/, "").split("\n");
+    if (lines.length === 1 && lines[0].indexOf("\t") < 0 && el.tagName !== "SELECT") return; // one value: the browser pastes it
+    e.preventDefault();
+    var at = cellAt(el), body = table.tBodies[0];
+    if (at.row + lines.length > body.rows.length) addGridRows(table, at.row + lines.length - body.rows.length);
+    lines.forEach(function (line, i) {
+      line.split("\t").forEach(function (value, j) {
+        var cell = gridCell(table, at.row + i, gridColumns[at.col + j]);
+        if (cell) setCell(cell, value);
+      });
+    });
+    recount(table);
+    if (lines.length > 1) announce(lines.length + " lignes collées, à partir de la ligne " + (at.row + 1) + ".");
+  });
+
+  document.addEventListener("input", function (e) {
+    var table = gridOf(e.target);
+    if (table) recount(table);
+  });
+
+  // "Ajouter des lignes" adds them here rather than asking the server.
+  document.addEventListener("click", function (e) {
+    var button = e.target.closest("[data-grid-add]");
+    var table = button && button.form && button.form.querySelector("table[data-budget-grid]");
+    if (!table) return;
+    e.preventDefault();
+    var first = table.tBodies[0].rows.length;
+    addGridRows(table, 5);
+    announce("5 lignes ajoutées : lignes " + (first + 1) + " à " + (first + 5) + ".");
+    gridCell(table, first, "funder").focus();
+  });
+
   // ---------- Start ----------
 
   function start() {

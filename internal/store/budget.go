@@ -231,11 +231,16 @@ func budgetFunderIDs(lines []budget.Line) []string {
 
 // budgetOrgNames returns the names of the organisations among ids.
 func budgetOrgNames(ctx context.Context, q sqlx.QueryerContext, ids []string) (map[string]string, error) {
-	out := map[string]string{}
 	if len(ids) == 0 {
-		return out, nil
+		return map[string]string{}, nil
 	}
-	query, args, err := sqlx.In(`SELECT id, name FROM organisations WHERE id IN (?)`, ids)
+	return orgNamesWhere(ctx, q, `id IN (?)`, ids)
+}
+
+// orgNamesWhere returns the names, by id, of the organisations where
+// selects; sqlx.In expands the slices among args.
+func orgNamesWhere(ctx context.Context, q sqlx.QueryerContext, where string, args ...any) (map[string]string, error) {
+	query, args, err := sqlx.In(`SELECT id, name FROM organisations WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -246,6 +251,7 @@ func budgetOrgNames(ctx context.Context, q sqlx.QueryerContext, ids []string) (m
 	if err := sel(ctx, q, &rows, query, args...); err != nil {
 		return nil, err
 	}
+	out := make(map[string]string, len(rows))
 	for _, r := range rows {
 		out[r.ID] = r.Name
 	}

@@ -149,21 +149,13 @@ func loadImportFunders(ctx context.Context, q sqlx.QueryerContext, conventionID 
 	if f.ids, err = budgetOrgNames(ctx, q, ids); err != nil {
 		return nil, err
 	}
-	query, args, err := sqlx.In(`SELECT id, name FROM organisations WHERE id IN (?)
-		OR id IN (SELECT DISTINCT funder_id FROM budget_lines WHERE convention_id = ?)`, parties, conventionID)
+	known, err := orgNamesWhere(ctx, q, `id IN (?) OR id IN (SELECT DISTINCT funder_id FROM budget_lines WHERE convention_id = ?)`, parties, conventionID)
 	if err != nil {
 		return nil, err
 	}
-	var known []struct {
-		ID   string `db:"id"`
-		Name string `db:"name"`
-	}
-	if err := sel(ctx, q, &known, query, args...); err != nil {
-		return nil, err
-	}
-	for _, o := range known {
-		k := territory.Normalize(o.Name)
-		f.byName[k] = append(f.byName[k], o.ID)
+	for id, name := range known {
+		k := territory.Normalize(name)
+		f.byName[k] = append(f.byName[k], id)
 	}
 	return f, nil
 }

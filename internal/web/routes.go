@@ -206,6 +206,13 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /api/v1/conventions/{id}/publish", s.api(s.apiPublish))
 	mux.Handle("DELETE /api/v1/conventions/{id}/publish", s.api(s.apiUnpublish))
 
+	// Life of the convention.
+	// (meetings block)
+	// (amendments block)
+	// (reviews block)
+	// (documents block)
+	// (reminders block)
+
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 
 	mux.Handle("/", s.public(func(w http.ResponseWriter, r *http.Request) error { return errNoPage }))

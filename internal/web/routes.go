@@ -99,6 +99,12 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /conventions/{id}/enjeux", s.page(s.stakeSave))
 	mux.Handle("POST /conventions/{id}/enjeux/{sid}/supprimer", s.page(s.stakeDelete))
 
+	// (meetings pages block)
+	// (amendments pages block)
+	// (reviews pages block)
+	// (documents pages block)
+	// (reminders pages block)
+
 	// JSON API.
 	mux.Handle("GET /api/v1/openapi.json", http.HandlerFunc(serveOpenAPI))
 	mux.Handle("GET /api/v1/me", s.api(s.apiMe))

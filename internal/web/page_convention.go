@@ -42,6 +42,47 @@ type conventionData struct {
 	Labels     map[string]string
 	Names      map[string]string
 	Rows       []historyRow
+	// Checks are what a partner would ask about before signing: the
+	// plan's and the budget's warnings, while the convention is prepared.
+	Checks     []checkView
+	MoreChecks int // beyond the maxChecks listed
+}
+
+// checkView is a warning about a convention, with the page that shows
+// what it is about.
+type checkView struct{ Message, Link string }
+
+// maxChecks bounds the warnings the convention page lists; the plan and
+// budget pages list them all.
+const maxChecks = 8
+
+// conventionChecks gathers the warnings of the plan and of the budget of
+// a convention being prepared; once signed, they are on those pages.
+func (s *Server) conventionChecks(r *http.Request, c *convention.Convention) ([]checkView, error) {
+	if c.Status != convention.StatusDiagnostic && c.Status != convention.StatusElaboration {
+		return nil, nil
+	}
+	u := currentUser(r)
+	warnings, err := s.db.PlanWarnings(r.Context(), u, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []checkView
+	for _, w := range warnings {
+		out = append(out, checkView{w.Message, w.Link})
+	}
+	totals, err := s.db.ConventionBudget(r.Context(), u, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range totals.Warnings {
+		link := w.Link
+		if link == "" {
+			link = "/conventions/" + c.ID + "/budget"
+		}
+		out = append(out, checkView{w.Message, link})
+	}
+	return out, nil
 }
 
 func (s *Server) conventionData(r *http.Request, id string) (*conventionData, error) {
@@ -116,6 +157,12 @@ func (s *Server) conventionData(r *http.Request, id string) (*conventionData, er
 		if cm, ok := s.ref.Commune(code); ok {
 			d.Singles = append(d.Singles, cm)
 		}
+	}
+	if d.Checks, err = s.conventionChecks(r, c); err != nil {
+		return nil, err
+	}
+	if len(d.Checks) > maxChecks {
+		d.Checks, d.MoreChecks = d.Checks[:maxChecks], len(d.Checks)-maxChecks
 	}
 	if c.Renews != nil {
 		if title, err := s.db.ConventionTitle(r.Context(), u, *c.Renews); err == nil {

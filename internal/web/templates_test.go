@@ -53,6 +53,8 @@ func TestEveryTemplateRenders(t *testing.T) {
 	// another CAF's territory the reader may not see.
 	latitude := demoConventionID(t, db, "CTG Latitude Nord Gironde 2022-2026")
 	bordeaux := demoConventionID(t, db, "CTG Bordeaux 2023-2027")
+	// One in élaboration, with no plan yet.
+	medoc := demoConventionID(t, db, "CTG Médoc Estuaire 2027-2031")
 
 	form := func(kv ...string) url.Values {
 		v := url.Values{}
@@ -99,6 +101,11 @@ func TestEveryTemplateRenders(t *testing.T) {
 			renders: []string{"conventions.html", "partials/form.html"}, contains: []string{`aria-invalid="true"`}},
 		{name: "conventions CSV", who: advisor, path: "/conventions?departement=33&format=csv", status: 200, kind: "text/csv",
 			contains: []string{"CTG Latitude Nord Gironde 2022-2026"}},
+		{name: "convention in élaboration: what to check before signing", who: advisor, path: "/conventions/" + medoc, status: 200,
+			renders: []string{"convention.html"}, contains: []string{"Points à vérifier avant la signature",
+				"Aucune action ne porte sur le champ « Petite enfance », que toute CTG doit couvrir.", `href="/conventions/` + medoc + `/plan"`}},
+		{name: "signed convention: no checks", who: advisor, path: "/conventions/" + latitude, status: 200,
+			renders: []string{"convention.html"}, lacks: []string{"Points à vérifier"}},
 		{name: "new convention", who: advisor, path: "/conventions/nouvelle", status: 200, renders: []string{"convention_form.html"},
 			contains: []string{`id="f-pick"`, `id="perimeter-summary"`}},
 		{name: "new convention, end before start", who: advisor, method: "POST", path: "/conventions/nouvelle",

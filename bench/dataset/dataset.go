@@ -44,7 +44,22 @@ var kinds = [10]string{
 // one in 25 lists half of the EPCI's communes one by one instead. Periods
 // last four years and start between January 2021 and December 2024.
 func Drafts(ref *territory.Ref, n int) []*convention.Convention {
-	epcis := ref.EPCIs()
+	return drafts(ref, ref.EPCIs(), n, "")
+}
+
+// DraftsIn returns n conventions as Drafts does, over the EPCIs of the
+// département dep (an EPCI is in the département of its first commune).
+func DraftsIn(ref *territory.Ref, dep string, n int) []*convention.Convention {
+	var epcis []territory.EPCI
+	for _, e := range ref.EPCIs() {
+		if first, _ := ref.Commune(e.Communes[0]); first.Departement == dep {
+			epcis = append(epcis, e)
+		}
+	}
+	return drafts(ref, epcis, n, " "+dep)
+}
+
+func drafts(ref *territory.Ref, epcis []territory.EPCI, n int, label string) []*convention.Convention {
 	out := make([]*convention.Convention, n)
 	for i := range n {
 		e := epcis[(i*7)%len(epcis)]
@@ -53,7 +68,7 @@ func Drafts(ref *territory.Ref, n int) []*convention.Convention {
 		start := time.Date(2021+i%4, time.Month(1+i%12), 1, 0, 0, 0, 0, time.UTC)
 		c := &convention.Convention{
 			Kind:  kinds[i%10],
-			Title: fmt.Sprintf("%s %s %d-%d (n° %d)", convention.KindShort(kinds[i%10]), e.Name, start.Year(), start.Year()+4, i+1),
+			Title: fmt.Sprintf("%s %s %d-%d (n° %d%s)", convention.KindShort(kinds[i%10]), e.Name, start.Year(), start.Year()+4, i+1, label),
 			CAF:   caf.ID,
 			Start: start.Format(convention.DateLayout),
 			End:   start.AddDate(4, 0, -1).Format(convention.DateLayout),
@@ -91,6 +106,15 @@ const Admin = "admin@bench.ctg.invalid"
 // of the Caf de la Gironde, created when missing, and returns the ids in
 // the order of Drafts. The CAFs must be seeded.
 func Insert(ctx context.Context, db *store.DB, ref *territory.Ref, n int) ([]string, error) {
+	return insert(ctx, db, ref, Drafts(ref, n))
+}
+
+// InsertIn stores and signs the n conventions of DraftsIn, as Insert does.
+func InsertIn(ctx context.Context, db *store.DB, ref *territory.Ref, dep string, n int) ([]string, error) {
+	return insert(ctx, db, ref, DraftsIn(ref, dep, n))
+}
+
+func insert(ctx context.Context, db *store.DB, ref *territory.Ref, drafts []*convention.Convention) ([]string, error) {
 	admin, err := db.UserByEmail(ctx, Admin)
 	if err != nil {
 		admin, err = db.CreateUser(ctx, account.NewUser{Email: Admin, Name: "Administration (jeu d'essai)", OrgID: "caf-33",
@@ -100,8 +124,17 @@ func Insert(ctx context.Context, db *store.DB, ref *territory.Ref, n int) ([]str
 		}
 	}
 	party := map[string]string{} // organisation id by EPCI or first commune
-	ids := make([]string, 0, n)
-	for _, c := range Drafts(ref, n) {
+	stored, err := db.Organisations(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("dataset.Insert: %w", err)
+	}
+	for _, o := range stored {
+		if key, ok := strings.CutPrefix(o.Name, "Partenaire "); ok {
+			party[strings.TrimSuffix(key, " (jeu d'essai)")] = o.ID
+		}
+	}
+	ids := make([]string, 0, len(drafts))
+	for _, c := range drafts {
 		key := firstOf(c.Perimeter)
 		if party[key] == "" {
 			o := &account.Organisation{Name: "Partenaire " + key + " (jeu d'essai)", Kind: "epci", Territory: key}

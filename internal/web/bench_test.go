@@ -24,8 +24,22 @@ import (
 // bench/dataset, with a signed-in admin of the Caf de la Gironde.
 type benchFixture struct {
 	h       http.Handler
+	db      *store.DB
+	ref     *territory.Ref
 	session string // secret of the session cookie
 	ids     []string
+}
+
+// settle does what autovacuum does on PostgreSQL after a bulk load:
+// statistics, and the visibility map that lets covering indexes be read
+// alone. SQLite needs nothing.
+func (f *benchFixture) settle(b *testing.B) {
+	b.Helper()
+	if f.db.Dialect == store.Postgres {
+		if _, err := f.db.SQL().Exec(`VACUUM ANALYZE`); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // newBenchFixture builds the server the way ctg serve does (open, prepare,
@@ -45,7 +59,7 @@ func newBenchFixture(b *testing.B, dialect string, n int) *benchFixture {
 	if err := db.Prepare(ctx, ref); err != nil {
 		b.Fatal(err)
 	}
-	f := &benchFixture{}
+	f := &benchFixture{db: db, ref: ref}
 	start := time.Now()
 	if f.ids, err = dataset.Insert(ctx, db, ref, n); err != nil {
 		b.Fatal(err)
@@ -137,6 +151,56 @@ func BenchmarkConventionPage(b *testing.B) {
 				paths = append(paths, "/conventions/"+id)
 			}
 			b.Run("page", func(b *testing.B) { f.run(b, paths...) })
+		})
+	}
+}
+
+// BenchmarkPlanPages renders the pages of a convention whose plan has 10
+// axes of 20 actions, each with 25 budget lines (5,000 in all) and a
+// follow-up indicator, with 300 conventions in the database: the plan as
+// a tree and as a table, the budget page, and the budget's JSON totals.
+// Budget: 30 ms for the plan page and the budget totals.
+func BenchmarkPlanPages(b *testing.B) {
+	for _, dialect := range []string{testdb.SQLite, testdb.Postgres} {
+		b.Run(dialect, func(b *testing.B) {
+			f := newBenchFixture(b, dialect, 300)
+			id := f.ids[0]
+			start := time.Now()
+			if err := dataset.InsertPlan(context.Background(), f.db, id, 10, 20, 25); err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("%s: plan of 200 actions and 5,000 budget lines stored in %v", dialect, time.Since(start).Round(time.Millisecond))
+			f.settle(b)
+			b.Run("plan", func(b *testing.B) { f.run(b, "/conventions/"+id+"/plan") })
+			b.Run("plan-table", func(b *testing.B) { f.run(b, "/conventions/"+id+"/plan?vue=tableau") })
+			b.Run("budget-page", func(b *testing.B) { f.run(b, "/conventions/"+id+"/budget") })
+			b.Run("budget-api", func(b *testing.B) { f.run(b, "/api/v1/conventions/"+id+"/budget") })
+		})
+	}
+}
+
+// BenchmarkCAFDashboard renders the home page of an admin of the Caf de la
+// Gironde, with its commitments per year, over 300 conventions of the
+// Gironde, each with a plan of one axis of 2 actions of 25 budget lines
+// (15,000 lines), next to 300 conventions elsewhere. Budget: 100 ms.
+func BenchmarkCAFDashboard(b *testing.B) {
+	for _, dialect := range []string{testdb.SQLite, testdb.Postgres} {
+		b.Run(dialect, func(b *testing.B) {
+			f := newBenchFixture(b, dialect, 300)
+			ctx := context.Background()
+			ids, err := dataset.InsertIn(ctx, f.db, f.ref, "33", 300)
+			if err != nil {
+				b.Fatal(err)
+			}
+			start := time.Now()
+			for _, id := range ids {
+				if err := dataset.InsertPlan(ctx, f.db, id, 1, 2, 25); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Logf("%s: 300 plans of the Gironde stored in %v", dialect, time.Since(start).Round(time.Millisecond))
+			f.settle(b)
+			b.Run("dashboard", func(b *testing.B) { f.run(b, "/") })
 		})
 	}
 }

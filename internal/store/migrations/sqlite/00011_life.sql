@@ -31,7 +31,8 @@ CREATE TABLE meeting_attendees (
 );
 
 -- A decision of a meeting, tied to actions of the plan, and what became of
--- it: status open, done or dropped, with a note.
+-- it: status open, done or dropped, with a note. Its version is its own,
+-- so that the follow-up of one decision does not wait on its meeting's.
 CREATE TABLE decisions (
     id         TEXT PRIMARY KEY,
     meeting_id TEXT NOT NULL REFERENCES meetings (id) ON DELETE CASCADE,
@@ -39,6 +40,7 @@ CREATE TABLE decisions (
     text       TEXT NOT NULL,
     status     TEXT NOT NULL DEFAULT 'open',
     outcome    TEXT NOT NULL DEFAULT '',
+    version    INTEGER NOT NULL,
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX decisions_meeting ON decisions (meeting_id, position);

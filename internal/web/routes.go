@@ -25,6 +25,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST /q/{token}", s.public(s.publicFormSubmit))
 	mux.Handle("GET /q/{token}/merci", s.public(s.publicFormThanks))
 	// (public page block)
+	mux.Handle("GET /p/{slug}", s.public(s.publicPlanPage))
 
 	// Pages.
 	mux.Handle("GET /{$}", s.page(s.dashboardPage))

@@ -195,6 +195,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	requests = append(requests, publicFormRenderCases(t, db)...)
 	requests = append(requests, surveyRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, budgetRenderCases(t, db, advisor, reader)...)
+	requests = append(requests, publicPlanRenderCases(t, db)...)
 	requests = append(requests, planRenderCases(t, db, advisor, reader)...)
 
 	markers := templateMarkers(t)

@@ -251,6 +251,17 @@ func (db *DB) lookup(ctx context.Context, ref *territory.Ref, u *account.User) c
 // CreateConvention validates and stores a new convention in status
 // diagnostic, with the history line of its creation.
 func (db *DB) CreateConvention(ctx context.Context, ref *territory.Ref, u *account.User, c *convention.Convention) error {
+	if err := db.Transact(ctx, func(t *tx) error { return db.insertConvention(ctx, t, ref, u, c) }); err != nil {
+		return fmt.Errorf("store.CreateConvention: %w", err)
+	}
+	return nil
+}
+
+// insertConvention checks that u may create c, validates it and writes it
+// in status diagnostic with the history line of its creation, in t:
+// shared by CreateConvention and the renewal, which creates a convention
+// with what it copies.
+func (db *DB) insertConvention(ctx context.Context, t *tx, ref *territory.Ref, u *account.User, c *convention.Convention) error {
 	if !u.CanEdit() {
 		return app.Errorf(app.EForbidden, "Votre rôle (lecture) ne permet pas de créer une convention.")
 	}
@@ -267,31 +278,25 @@ func (db *DB) CreateConvention(ctx context.Context, ref *territory.Ref, u *accou
 	now := db.Now()
 	c.CreatedAt, c.UpdatedAt = now, now
 	c.Timeline = []convention.StatusChange{{Status: c.Status, Date: convention.Today(now), At: now}}
-	err := db.Transact(ctx, func(t *tx) error {
-		if err := checkRenewable(ctx, t, c); err != nil {
-			return err
-		}
-		if _, err := exec(ctx, t, `INSERT INTO conventions (id, kind, title, caf_id, status, start_date, end_date, signed_on, renews_id,
-			perimeter_epcis, perimeter_communes, perimeter_excluded, population, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 1, ?, ?)`,
-			c.ID, c.Kind, c.Title, c.CAF, c.Status, c.Start, c.End, c.Renews,
-			strings.Join(c.Perimeter.EPCIs, ","), strings.Join(c.Perimeter.Communes, ","), strings.Join(c.Perimeter.Excluded, ","),
-			c.Population, now, now); err != nil {
-			return err
-		}
-		if err := writeMembers(ctx, t, c, true); err != nil {
-			return err
-		}
-		if _, err := exec(ctx, t, `INSERT INTO convention_status (convention_id, status, date, at, user_id) VALUES (?, ?, ?, ?, ?)`,
-			c.ID, c.Status, c.Timeline[0].Date, now, u.ID); err != nil {
-			return err
-		}
-		return db.record(ctx, t, c.ID, u, "convention.create", c.ID, convention.Created(c))
-	})
-	if err != nil {
-		return fmt.Errorf("store.CreateConvention: %w", err)
+	if err := checkRenewable(ctx, t, c); err != nil {
+		return err
 	}
-	return nil
+	if _, err := exec(ctx, t, `INSERT INTO conventions (id, kind, title, caf_id, status, start_date, end_date, signed_on, renews_id,
+		perimeter_epcis, perimeter_communes, perimeter_excluded, population, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 1, ?, ?)`,
+		c.ID, c.Kind, c.Title, c.CAF, c.Status, c.Start, c.End, c.Renews,
+		strings.Join(c.Perimeter.EPCIs, ","), strings.Join(c.Perimeter.Communes, ","), strings.Join(c.Perimeter.Excluded, ","),
+		c.Population, now, now); err != nil {
+		return err
+	}
+	if err := writeMembers(ctx, t, c, true); err != nil {
+		return err
+	}
+	if _, err := exec(ctx, t, `INSERT INTO convention_status (convention_id, status, date, at, user_id) VALUES (?, ?, ?, ?, ?)`,
+		c.ID, c.Status, c.Timeline[0].Date, now, u.ID); err != nil {
+		return err
+	}
+	return db.record(ctx, t, c.ID, u, "convention.create", c.ID, convention.Created(c))
 }
 
 func checkRenewable(ctx context.Context, t *tx, c *convention.Convention) error {
@@ -366,39 +371,13 @@ func (db *DB) UpdateConvention(ctx context.Context, ref *territory.Ref, u *accou
 		}
 		after, _ := loadConvention(ctx, t, id)
 		patch.Apply(after)
-		if err := after.Validate(lk); err != nil {
-			return err
-		}
-		if !u.IsAdmin() && !after.HasParty(u.OrgID) {
-			return app.Invalid("Certaines informations sont à corriger.", map[string]string{
-				"parties": "Votre organisation doit rester la Caf ou l'une des parties de la convention."})
-		}
-		if err := checkRenewable(ctx, t, after); err != nil {
-			return err
-		}
-		changes := convention.Diff(before, after)
-		if len(changes) == 0 {
-			out = before
-			return nil
-		}
-		now := db.Now()
-		after.Version = before.Version + 1
-		after.UpdatedAt = now
-		res, err := exec(ctx, t, `UPDATE conventions SET kind = ?, title = ?, caf_id = ?, start_date = ?, end_date = ?, renews_id = ?,
-			perimeter_epcis = ?, perimeter_communes = ?, perimeter_excluded = ?, population = ?, version = ?, updated_at = ?
-			WHERE id = ? AND version = ?`,
-			after.Kind, after.Title, after.CAF, after.Start, after.End, after.Renews,
-			strings.Join(after.Perimeter.EPCIs, ","), strings.Join(after.Perimeter.Communes, ","), strings.Join(after.Perimeter.Excluded, ","),
-			after.Population, after.Version, now, id, before.Version)
+		changes, err := db.writeConvention(ctx, t, lk, u, before, after)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrStale
-		}
-		_, perimeterChanged := changes["perimeter"]
-		if err := writeMembers(ctx, t, after, perimeterChanged); err != nil {
-			return err
+		if len(changes) == 0 {
+			out = before
+			return nil
 		}
 		out = after
 		return db.record(ctx, t, id, u, "convention.update", id, changes)
@@ -407,6 +386,48 @@ func (db *DB) UpdateConvention(ctx context.Context, ref *territory.Ref, u *accou
 		return nil, fmt.Errorf("store.UpdateConvention: %w", err)
 	}
 	return out, nil
+}
+
+// writeConvention checks after, a changed copy of before that u may
+// change, as any change of a convention, and writes it in t when it
+// differs, with a new version. It returns what changed, nothing written
+// when nothing did; the caller records the history line. An amendment
+// changes a convention through it too (see amendment.go).
+func (db *DB) writeConvention(ctx context.Context, t *tx, lk convention.Lookup, u *account.User, before, after *convention.Convention) (map[string]convention.Change, error) {
+	if err := after.Validate(lk); err != nil {
+		return nil, err
+	}
+	if !u.IsAdmin() && !after.HasParty(u.OrgID) {
+		return nil, app.Invalid("Certaines informations sont à corriger.", map[string]string{
+			"parties": "Votre organisation doit rester la Caf ou l'une des parties de la convention."})
+	}
+	if err := checkRenewable(ctx, t, after); err != nil {
+		return nil, err
+	}
+	changes := convention.Diff(before, after)
+	if len(changes) == 0 {
+		return changes, nil
+	}
+	now := db.Now()
+	after.Version = before.Version + 1
+	after.UpdatedAt = now
+	res, err := exec(ctx, t, `UPDATE conventions SET kind = ?, title = ?, caf_id = ?, start_date = ?, end_date = ?, renews_id = ?,
+		perimeter_epcis = ?, perimeter_communes = ?, perimeter_excluded = ?, population = ?, version = ?, updated_at = ?
+		WHERE id = ? AND version = ?`,
+		after.Kind, after.Title, after.CAF, after.Start, after.End, after.Renews,
+		strings.Join(after.Perimeter.EPCIs, ","), strings.Join(after.Perimeter.Communes, ","), strings.Join(after.Perimeter.Excluded, ","),
+		after.Population, after.Version, now, before.ID, before.Version)
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, ErrStale
+	}
+	_, perimeterChanged := changes["perimeter"]
+	if err := writeMembers(ctx, t, after, perimeterChanged); err != nil {
+		return nil, err
+	}
+	return changes, nil
 }
 
 // SetStatus moves the convention one step in its life cycle.
@@ -446,6 +467,13 @@ func (db *DB) SetStatus(ctx context.Context, u *account.User, id string, ifVersi
 			return err
 		}
 		c.Timeline = append(c.Timeline, convention.StatusChange{Status: status, Date: date, At: now})
+		if status == convention.StatusSigned {
+			// The convention as signed, version 0, that amendments are
+			// compared with (amendment.go).
+			if err := db.storeVersion(ctx, t, c, 0, date); err != nil {
+				return err
+			}
+		}
 		out = c
 		changes := convention.Diff(&before, c)
 		changes["date"] = convention.Change{Before: nil, After: date}

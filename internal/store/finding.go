@@ -392,27 +392,34 @@ func (db *DB) CreateStake(ctx context.Context, u *account.User, conventionID str
 		if _, err := seeConvention(ctx, t, u, conventionID, true); err != nil {
 			return err
 		}
-		if err := s.Validate(); err != nil {
-			return err
-		}
-		if err := checkFindings(ctx, t, conventionID, s.Findings); err != nil {
-			return err
-		}
-		now := db.Now()
-		s.ID, s.Convention, s.Version, s.CreatedAt, s.UpdatedAt = account.NewID(), conventionID, 1, now, now
-		if _, err := exec(ctx, t, `INSERT INTO stakes (id, convention_id, title, fields, priority, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.ID, s.Convention, s.Title, strings.Join(s.Fields, ","), s.Priority, s.Version, now, now); err != nil {
-			return err
-		}
-		if err := writeStakeFindings(ctx, t, s); err != nil {
-			return err
-		}
-		return db.record(ctx, t, conventionID, u, "stake.create", s.ID, diagnostic.StakeCreated(s))
+		return db.insertStake(ctx, t, u, conventionID, s)
 	})
 	if err != nil {
 		return fmt.Errorf("store.CreateStake: %w", err)
 	}
 	return nil
+}
+
+// insertStake validates and writes a new stake of a convention with its
+// line of history, in t: shared by CreateStake and the renewal, which
+// copies the stakes of the convention it renews.
+func (db *DB) insertStake(ctx context.Context, t *tx, u *account.User, conventionID string, s *diagnostic.Stake) error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	if err := checkFindings(ctx, t, conventionID, s.Findings); err != nil {
+		return err
+	}
+	now := db.Now()
+	s.ID, s.Convention, s.Version, s.CreatedAt, s.UpdatedAt = account.NewID(), conventionID, 1, now, now
+	if _, err := exec(ctx, t, `INSERT INTO stakes (id, convention_id, title, fields, priority, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.ID, s.Convention, s.Title, strings.Join(s.Fields, ","), s.Priority, s.Version, now, now); err != nil {
+		return err
+	}
+	if err := writeStakeFindings(ctx, t, s); err != nil {
+		return err
+	}
+	return db.record(ctx, t, conventionID, u, "stake.create", s.ID, diagnostic.StakeCreated(s))
 }
 
 // UpdateStake applies patch to a stake when u may change its convention

@@ -258,26 +258,33 @@ func (db *DB) CreateAxis(ctx context.Context, u *account.User, conventionID stri
 		if _, err := db.editPlan(ctx, t, u, conventionID); err != nil {
 			return err
 		}
-		if err := a.Validate(); err != nil {
-			return err
-		}
-		n, err := nextNumber(ctx, t, `SELECT COALESCE(MAX(number), 0) FROM axes WHERE convention_id = ?`, conventionID)
-		if err != nil {
-			return err
-		}
-		now := db.Now()
-		a.ID, a.Convention, a.Number, a.Version, a.CreatedAt, a.UpdatedAt = account.NewID(), conventionID, n, 1, now, now
-		a.Objectives, a.Actions = []plan.Objective{}, []plan.Action{}
-		if _, err := exec(ctx, t, `INSERT INTO axes (id, convention_id, number, title, description, version, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, conventionID, a.Number, a.Title, a.Description, a.Version, now, now); err != nil {
-			return err
-		}
-		return db.record(ctx, t, conventionID, u, "axis.create", a.ID, plan.Created(plan.DiffAxes(&plan.Axis{}, a)))
+		return db.insertAxis(ctx, t, u, conventionID, a)
 	})
 	if err != nil {
 		return fmt.Errorf("store.CreateAxis: %w", err)
 	}
 	return nil
+}
+
+// insertAxis validates and writes a new axis of a convention, numbered
+// after the last one, with its line of history, in t: shared by
+// CreateAxis and the renewal, which builds the new plan.
+func (db *DB) insertAxis(ctx context.Context, t *tx, u *account.User, conventionID string, a *plan.Axis) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	n, err := nextNumber(ctx, t, `SELECT COALESCE(MAX(number), 0) FROM axes WHERE convention_id = ?`, conventionID)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	a.ID, a.Convention, a.Number, a.Version, a.CreatedAt, a.UpdatedAt = account.NewID(), conventionID, n, 1, now, now
+	a.Objectives, a.Actions = []plan.Objective{}, []plan.Action{}
+	if _, err := exec(ctx, t, `INSERT INTO axes (id, convention_id, number, title, description, version, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, a.ID, conventionID, a.Number, a.Title, a.Description, a.Version, now, now); err != nil {
+		return err
+	}
+	return db.record(ctx, t, conventionID, u, "axis.create", a.ID, plan.Created(plan.DiffAxes(&plan.Axis{}, a)))
 }
 
 // UpdateAxis applies patch to an axis when u may change its convention
@@ -417,27 +424,34 @@ func (db *DB) CreateObjective(ctx context.Context, u *account.User, axisID strin
 		if err != nil {
 			return err
 		}
-		if err := o.Validate(); err != nil {
-			return err
-		}
-		n, err := nextNumber(ctx, t, `SELECT COALESCE(MAX(position), 0) FROM objectives WHERE axis_id = ?`, axisID)
-		if err != nil {
-			return err
-		}
-		now := db.Now()
-		o.ID, o.Axis, o.Position, o.Version, o.CreatedAt, o.UpdatedAt = account.NewID(), axisID, n, 1, now, now
-		if _, err := exec(ctx, t, `INSERT INTO objectives (id, axis_id, position, title, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			o.ID, axisID, o.Position, o.Title, o.Version, now, now); err != nil {
-			return err
-		}
-		changes := plan.Created(plan.DiffObjectives(&plan.Objective{}, o))
-		changes["axis"] = convention.Change{After: a.Number}
-		return db.record(ctx, t, c.ID, u, "objective.create", o.ID, changes)
+		return db.insertObjective(ctx, t, u, c.ID, a, o)
 	})
 	if err != nil {
 		return fmt.Errorf("store.CreateObjective: %w", err)
 	}
 	return nil
+}
+
+// insertObjective validates and writes a new objective of axis a of a
+// convention, after its last objective, with its line of history, in t:
+// shared by CreateObjective and the renewal.
+func (db *DB) insertObjective(ctx context.Context, t *tx, u *account.User, conventionID string, a *plan.Axis, o *plan.Objective) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	n, err := nextNumber(ctx, t, `SELECT COALESCE(MAX(position), 0) FROM objectives WHERE axis_id = ?`, a.ID)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	o.ID, o.Axis, o.Position, o.Version, o.CreatedAt, o.UpdatedAt = account.NewID(), a.ID, n, 1, now, now
+	if _, err := exec(ctx, t, `INSERT INTO objectives (id, axis_id, position, title, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, a.ID, o.Position, o.Title, o.Version, now, now); err != nil {
+		return err
+	}
+	changes := plan.Created(plan.DiffObjectives(&plan.Objective{}, o))
+	changes["axis"] = convention.Change{After: a.Number}
+	return db.record(ctx, t, conventionID, u, "objective.create", o.ID, changes)
 }
 
 // UpdateObjective applies patch to an objective when u may change its

@@ -149,45 +149,52 @@ func (db *DB) Actions(ctx context.Context, u *account.User, conventionID string,
 // (422 on the field otherwise).
 func (db *DB) CreateAction(ctx context.Context, u *account.User, axisID string, a *plan.Action) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "axis", axisID)
-		if err != nil {
+		if _, err := db.editPlanOf(ctx, t, u, "axis", axisID); err != nil {
 			return err
 		}
 		x, err := loadAxis(ctx, t, axisID, false)
 		if err != nil {
 			return err
 		}
-		if a.Status == "" {
-			a.Status = plan.StatusPlanned
-		}
-		a.Convention, a.Axis, a.AxisNumber = c.ID, axisID, x.Number
-		if err := a.Validate(); err != nil {
-			return err
-		}
-		if err := checkActionLinks(ctx, t, a); err != nil {
-			return err
-		}
-		n, err := nextNumber(ctx, t, `SELECT COALESCE(MAX(number), 0) FROM actions WHERE axis_id = ?`, axisID)
-		if err != nil {
-			return err
-		}
-		now := db.Now()
-		a.ID, a.Number, a.Ref, a.FormerRefs, a.Version, a.CreatedAt, a.UpdatedAt = account.NewID(), n, plan.Ref(x.Number, n), []string{}, 1, now, now
-		if _, err := exec(ctx, t, `INSERT INTO actions (id, convention_id, axis_id, objective_id, number, title, description, fields, lead_id,
-			public, start_on, end_on, status, former_refs, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			a.ID, a.Convention, a.Axis, orNull(a.Objective), a.Number, a.Title, a.Description, strings.Join(a.Fields, ","), orNull(a.Lead),
-			a.Public, a.Start, a.End, a.Status, "", a.Version, now, now); err != nil {
-			return err
-		}
-		if err := writeActionLinks(ctx, t, a, nil); err != nil {
-			return err
-		}
-		return db.record(ctx, t, c.ID, u, "action.create", a.ID, plan.ActionCreated(a))
+		return db.insertAction(ctx, t, u, x, a)
 	})
 	if err != nil {
 		return fmt.Errorf("store.CreateAction: %w", err)
 	}
 	return nil
+}
+
+// insertAction validates and writes a new action in axis x, numbered
+// after the axis's last action, with its links and its line of history,
+// in t: shared by CreateAction and the renewal, which carries actions
+// into a new plan.
+func (db *DB) insertAction(ctx context.Context, t *tx, u *account.User, x *plan.Axis, a *plan.Action) error {
+	if a.Status == "" {
+		a.Status = plan.StatusPlanned
+	}
+	a.Convention, a.Axis, a.AxisNumber = x.Convention, x.ID, x.Number
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if err := checkActionLinks(ctx, t, a); err != nil {
+		return err
+	}
+	n, err := nextNumber(ctx, t, `SELECT COALESCE(MAX(number), 0) FROM actions WHERE axis_id = ?`, x.ID)
+	if err != nil {
+		return err
+	}
+	now := db.Now()
+	a.ID, a.Number, a.Ref, a.FormerRefs, a.Version, a.CreatedAt, a.UpdatedAt = account.NewID(), n, plan.Ref(x.Number, n), []string{}, 1, now, now
+	if _, err := exec(ctx, t, `INSERT INTO actions (id, convention_id, axis_id, objective_id, number, title, description, fields, lead_id,
+		public, start_on, end_on, status, former_refs, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Convention, a.Axis, orNull(a.Objective), a.Number, a.Title, a.Description, strings.Join(a.Fields, ","), orNull(a.Lead),
+		a.Public, a.Start, a.End, a.Status, "", a.Version, now, now); err != nil {
+		return err
+	}
+	if err := writeActionLinks(ctx, t, a, nil); err != nil {
+		return err
+	}
+	return db.record(ctx, t, a.Convention, u, "action.create", a.ID, plan.ActionCreated(a))
 }
 
 // UpdateAction applies patch to an action when u may change its

@@ -96,7 +96,7 @@ func facts() *review.Facts {
 			{Action: "a3", Year: 2024, Status: "abandoned", Done: "Abandonnée faute de local."},
 		},
 		Comments: []review.Comment{{ID: "k1", Year: 2024, Author: "Marie", Text: "Bien."}, {ID: "k2", Year: 2025, Author: "Paul", Text: "À suivre."}},
-		Entries: []review.Entry{{Subject: "a1", Results: "Crèche ouverte.", CarryOn: true, Version: 2}},
+		Entries:  []review.Entry{{Subject: "a1", Results: "Crèche ouverte.", CarryOn: true, Version: 2}},
 	}
 }
 

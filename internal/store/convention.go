@@ -470,7 +470,7 @@ func (db *DB) SetStatus(ctx context.Context, u *account.User, id string, ifVersi
 		if status == convention.StatusSigned {
 			// The convention as signed, version 0, that amendments are
 			// compared with (amendment.go).
-			if err := db.storeVersion(ctx, t, c, 0, date); err != nil {
+			if _, err := db.storeVersion(ctx, t, c, 0, date); err != nil {
 				return err
 			}
 		}

@@ -127,13 +127,17 @@ CREATE TABLE evaluations (
 );
 
 -- Reminders sent by e-mail, so that each is sent once whatever the number
--- of servers: (kind, subject, recipient, due_on) is claimed before sending.
+-- of servers: (kind, subject, recipient, due_on) is claimed before sending
+-- (claimed_at), then marked sent (sent_at). A failed send deletes its
+-- claim, to be tried again; a claim a dead server left unsent is taken
+-- again once it is old (store.ClaimTimeout).
 CREATE TABLE reminders_sent (
-    kind      TEXT NOT NULL,
-    subject   TEXT NOT NULL,
-    recipient TEXT NOT NULL,
-    due_on    TEXT NOT NULL,
-    sent_at   TIMESTAMPTZ,
+    kind       TEXT NOT NULL,
+    subject    TEXT NOT NULL,
+    recipient  TEXT NOT NULL,
+    due_on     TEXT NOT NULL,
+    claimed_at TIMESTAMPTZ NOT NULL,
+    sent_at    TIMESTAMPTZ,
     PRIMARY KEY (kind, subject, recipient, due_on)
 );
 

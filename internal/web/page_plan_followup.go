@@ -416,6 +416,12 @@ func (s *Server) actionIndicatorValues(w http.ResponseWriter, r *http.Request) e
 		}
 	}
 	return s.actionBack(w, r, aid, err, func(d *actionPageData, errs map[string]string) {
+		if app.ErrorCode(err) == app.EPreconditionFailed {
+			// The form comes back with the saved version's number: saving
+			// again keeps what was typed, knowingly.
+			errs = map[string]string{"form": "Quelqu'un a modifié cet indicateur pendant votre saisie : rien n'a été enregistré. " +
+				"Le tableau montre les valeurs enregistrées, le formulaire les vôtres ; enregistrez de nouveau pour garder les vôtres."}
+		}
 		for i := range d.Indicators {
 			if d.Indicators[i].ID == ind.ID {
 				d.Indicators[i].Form = valuesForm{Values: form.Values, Errors: errs}

@@ -364,6 +364,11 @@ func TestPlanPages(t *testing.T) {
 		t.Fatalf("indicators %+v %v", inds, err)
 	}
 	s.post(s.coordinator, fiche+"/indicateurs/"+inds[0].ID+"/valeurs", url.Values{"version": {"1"}, "value_2028": {"7,5"}, "value_2029": {"10"}}, http.StatusSeeOther)
+	staleValues := s.post(s.coordinator, fiche+"/indicateurs/"+inds[0].ID+"/valeurs", url.Values{"version": {"1"}, "value_2028": {"3"}},
+		http.StatusPreconditionFailed)
+	if !strings.Contains(staleValues, "Quelqu&#39;un a modifié cet indicateur pendant votre saisie") || !strings.Contains(staleValues, `value="3"`) {
+		t.Errorf("values saved over a newer version: the page does not say so or loses what was typed\n%s", excerpt(staleValues))
+	}
 	s.post(s.coordinator, fiche+"/journal", url.Values{"date": {"2028-01-15"}, "text": {"Le terrain est acquis."}}, http.StatusSeeOther)
 	s.post(s.coordinator, fiche+"/journal", url.Values{"date": {"2028-06-02"}, "text": {"Permis de construire déposé."}}, http.StatusSeeOther)
 	sheet := readText(s.get(s.coordinator, fiche, 200))

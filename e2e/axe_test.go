@@ -252,6 +252,7 @@ func TestAxe(t *testing.T) {
 	}
 	pages = append(pages, publicFormAxePages(t, srv.DB)...)
 	pages = append(pages, surveyAxePages(t, srv)...)
+	pages = append(pages, budgetAxePages(t, srv)...)
 	pages = append(pages, planAxePages(t, srv)...)
 
 	for _, size := range []struct {

@@ -62,7 +62,7 @@ func budgetRenderCases(t *testing.T, db *store.DB, advisor, reader string) []ren
 
 	return []renderCase{
 		{name: "dashboard with the CAF's commitments", who: advisor, path: "/", status: 200, renders: []string{"dashboard.html", "partials/budget_chart.html"},
-			contains: []string{"Engagements de la Caf par année", `data-chart="chart-commitments"`, "Engagements de Caf de la Gironde par année"}},
+			contains: []string{"Engagements de la Caf par année", `data-chart="chart-commitments"`, "Engagements par année : Caf de la Gironde"}},
 		{name: "dashboard of a partner, without the CAF's commitments", who: reader, path: "/?departement=33", status: 200, renders: []string{"dashboard.html"},
 			lacks: []string{"Engagements de la Caf"}},
 		{name: "budget", who: advisor, path: "/conventions/" + id + "/budget", status: 200, renders: []string{"budget.html", "partials/budget_chart.html"},

@@ -366,8 +366,12 @@
       case "ArrowLeft":
       case "ArrowRight":
         if (text) {
+          // A cell just reached has its text selected, as in a spreadsheet:
+          // the arrows leave it; while typing, they move within the text
+          // until its end.
           var edge = e.key === "ArrowLeft" ? 0 : el.value.length;
-          if (el.selectionStart !== edge || el.selectionEnd !== edge) return; // moving within the text
+          var whole = el.selectionStart === 0 && el.selectionEnd === el.value.length;
+          if (!whole && (el.selectionStart !== edge || el.selectionEnd !== edge)) return;
         }
         to = { row: at.row, col: at.col + (e.key === "ArrowRight" ? 1 : -1) };
         break;
@@ -380,6 +384,12 @@
       target.focus();
       if (target.select) target.select();
     }
+  });
+
+  // Enter moves down rather than submitting the grid: some browsers, and
+  // keyboards driven by software, submit on the keypress that follows.
+  document.addEventListener("keypress", function (e) {
+    if (e.key === "Enter" && gridOf(e.target) && e.target.hasAttribute("data-col")) e.preventDefault();
   });
 
   document.addEventListener("paste", function (e) {

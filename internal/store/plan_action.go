@@ -133,13 +133,16 @@ func (db *DB) Actions(ctx context.Context, u *account.User, conventionID string,
 	}
 	// Filtered here rather than in SQL: a plan has a few hundred actions
 	// at most, and fields are a list in one column.
-	return slices.DeleteFunc(all, func(a plan.Action) bool {
-		return f.Status != "" && a.Status != f.Status ||
-			f.Field != "" && !slices.Contains(a.Fields, f.Field) ||
-			f.Lead != "" && a.Lead != f.Lead ||
-			f.Partner != "" && !slices.Contains(a.Partners, f.Partner) ||
-			f.Year != 0 && !a.RunsIn(f.Year, c.Start, c.End)
-	}), nil
+	return slices.DeleteFunc(all, func(a plan.Action) bool { return !f.Keeps(c, &a) }), nil
+}
+
+// Keeps reports whether f selects a, an action of c.
+func (f ActionFilter) Keeps(c *convention.Convention, a *plan.Action) bool {
+	return (f.Status == "" || a.Status == f.Status) &&
+		(f.Field == "" || slices.Contains(a.Fields, f.Field)) &&
+		(f.Lead == "" || a.Lead == f.Lead) &&
+		(f.Partner == "" || slices.Contains(a.Partners, f.Partner)) &&
+		(f.Year == 0 || a.RunsIn(f.Year, c.Start, c.End))
 }
 
 // CreateAction validates and stores a new action in an axis whose

@@ -275,6 +275,13 @@ var fieldLabels = map[string]string{
 	"publication.publish": "Page publique publiée", "publication.update": "Page publique modifiée", "publication.unpublish": "Page publique retirée",
 	"lines": "Lignes de budget", "planned_cents": "Montant prévu", "actual_cents": "Montant réalisé", "actions": "Actions concernées",
 	"slug": "Adresse publique", "show_budget": "Budget affiché", "show_surveys": "Résultats des questionnaires affichés", "summary": "Résumé",
+
+	// Committees, their meetings and decisions; amendments.
+	"meeting.create": "Réunion ajoutée", "meeting.update": "Réunion modifiée", "meeting.delete": "Réunion supprimée",
+	"decision.update": "Suite d'une décision", "amendment.create": "Avenant enregistré",
+	"committee": "Instance", "attendees": "Participants", "agenda": "Ordre du jour", "decisions": "Décisions", "decision": "Décision",
+	"decision_status": "Suite donnée", "outcome": "Ce qu'elle est devenue",
+	"plan_changes": "Changements du plan d'actions", "budget_changes": "Changements du budget",
 }
 
 type communesData struct {

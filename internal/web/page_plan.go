@@ -475,14 +475,11 @@ func earlier(a, b time.Time) time.Time {
 // the table of the actions f selects.
 func (s *Server) planData(r *http.Request, id string, f planFilter, af store.ActionFilter) (*planData, error) {
 	u, ctx := currentUser(r), r.Context()
-	c, err := s.db.ConventionHead(ctx, u, id)
+	ov, err := s.db.PlanOverview(ctx, u, id)
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.db.Plan(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
+	c, p := ov.Convention, ov.Plan
 	all := p.Actions()
 	names, err := s.planNames(r, all)
 	if err != nil {
@@ -545,10 +542,7 @@ func (s *Server) planData(r *http.Request, id string, f planFilter, af store.Act
 	d.Leads, d.Partners = orgList(leads), orgList(partners)
 
 	if f.View != viewTree {
-		selected, err := s.db.Actions(ctx, u, id, af)
-		if err != nil {
-			return nil, err
-		}
+		selected := slices.DeleteFunc(slices.Clone(all), func(a plan.Action) bool { return !af.Keeps(c, &a) })
 		d.Rows = viewActions(selected, p.Axes, names)
 		sortActions(d.Rows, f.Sort)
 		if f.View == viewTimeline {
@@ -556,14 +550,8 @@ func (s *Server) planData(r *http.Request, id string, f planFilter, af store.Act
 		}
 	}
 
-	if d.Warnings, err = s.db.PlanWarnings(ctx, u, id); err != nil {
-		return nil, err
-	}
-	trace, err := s.db.Trace(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	for _, st := range trace.Stakes {
+	d.Warnings = ov.Warnings
+	for _, st := range ov.Trace.Stakes {
 		v := stakeTraceView{StakeRef: st.StakeRef, PriorityLabel: diagnostic.PriorityLabel(st.Priority)}
 		for _, f := range st.Fields {
 			v.FieldLabels = append(v.FieldLabels, field.Label(f))
@@ -575,7 +563,7 @@ func (s *Server) planData(r *http.Request, id string, f planFilter, af store.Act
 		}
 		d.Stakes = append(d.Stakes, v)
 	}
-	d.Unanswered = len(trace.Unanswered)
+	d.Unanswered = len(ov.Trace.Unanswered)
 	return d, nil
 }
 

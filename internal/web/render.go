@@ -306,6 +306,12 @@ var flashes = map[string]string{
 	"publication.published": "La page publique est en ligne : toute personne qui a son adresse peut la lire, sans compte.",
 	"publication.updated":   "La page publique a été mise à jour.",
 	"publication.withdrawn": "La page publique a été retirée : son adresse ne mène plus à rien.",
+
+	"meeting.created":   "La réunion a été ajoutée.",
+	"meeting.updated":   "La réunion a été modifiée.",
+	"meeting.deleted":   "La réunion et ses décisions ont été supprimées.",
+	"decision.updated":  "La suite de la décision a été enregistrée.",
+	"amendment.created": "L'avenant a été enregistré : la convention en garde la version signée.",
 }
 
 func flashText(key string) string { return flashes[key] }

@@ -373,7 +373,7 @@ func (d *budgetGridData) showErrors(fields map[string]string) {
 				d.Rows[i].Errors = map[string]string{}
 			}
 			d.Rows[i].Errors[c.Col] = upperFirst(strings.TrimPrefix(msg, budget.LineMessage(i, "")))
-			d.Summary = append(d.Summary, gridError{Cell: d.Cell(i, c.Col), Message: msg})
+			d.Summary = append(d.Summary, gridError{Cell: d.Cell(i, c.Col), Message: upperFirst(msg)})
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"ctg/internal/budget"
 	"ctg/internal/plan"
 	"ctg/internal/store"
+	"ctg/internal/survey"
+	"ctg/internal/testdb"
 )
 
 // publicPlanRenderCases are the requests of TestEveryTemplateRenders for
@@ -45,6 +47,31 @@ func TestPublicPlanPage(t *testing.T) {
 	ind := &plan.Indicator{Label: "Places d'accueil ouvertes", Unit: "places", Targets: map[string]float64{"2028": 12}}
 	if err := w.db.CreateActionIndicator(ctx, w.editor, w.action.ID, ind); err != nil {
 		t.Fatal(err)
+	}
+	// A questionnaire closed, another still open: only the first is shown,
+	// without its free answers.
+	for _, title := range []string{"Vos besoins de familles", "Questionnaire encore ouvert"} {
+		sv := &survey.Survey{Title: title, Questions: []survey.Question{
+			{Key: "commune", Kind: survey.KindCommune, Label: "Votre commune"},
+			{Key: "modes", Kind: survey.KindMultiple, Label: "Modes de garde utilisés", Options: []string{"Crèche", "Famille"}},
+			{Key: "remarques", Kind: survey.KindText, Label: "Vos remarques"},
+		}}
+		if err := w.db.CreateSurvey(ctx, w.editor, w.c.ID, sv); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.db.OpenSurvey(ctx, w.editor, sv.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range []map[string]any{{"commune": "33473", "modes": []any{"Crèche"}, "remarques": "Appelez Mme Martin."}, {"commune": "33473"}, {"commune": "33123", "modes": []any{"Famille", "Crèche"}}} {
+			if _, err := w.db.AddPaperResponse(ctx, testdb.Ref(t), w.editor, sv.ID, a, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if title == "Vos besoins de familles" {
+			if _, err := w.db.CloseSurvey(ctx, w.editor, sv.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	path := "/p/ctg-latitude-nord-gironde-2027-2031"
 	get := func() (int, string) {
@@ -90,8 +117,24 @@ func TestPublicPlanPage(t *testing.T) {
 			t.Errorf("the public page lacks %q", s)
 		}
 	}
-	if strings.Contains(body, "permis de construire") || strings.Contains(body, "Investissement") {
-		t.Errorf("the public page shows the journal or the budget's lines")
+	if strings.Contains(body, "permis de construire") || strings.Contains(body, "Investissement") || strings.Contains(body, "Vos besoins de familles") {
+		t.Errorf("the public page shows the journal, the budget's lines or unpublished results")
+	}
+
+	// With the questionnaires: the closed one, in tables, without its
+	// free answers; never the open one.
+	publish(url.Values{"show_surveys": {"1"}})
+	_, body = get()
+	for _, s := range []string{"Ce que les habitants ont répondu", "Vos besoins de familles", "3 réponses", "<th scope=\"row\">Saint-Savin</th><td class=\"num\">2</td><td class=\"num\">66,7\u00a0%</td>",
+		"Modes de garde utilisés", "<th scope=\"row\">Crèche</th><td class=\"num\">2</td><td class=\"num\">100,0\u00a0%</td>"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("the public page lacks %q", s)
+		}
+	}
+	for _, s := range []string{"Questionnaire encore ouvert", "Vos remarques", "Mme Martin", "Le budget"} {
+		if strings.Contains(body, s) {
+			t.Errorf("the public page shows %q", s)
+		}
 	}
 
 	// Withdrawn: not found, as if it never was.

@@ -25,8 +25,10 @@ type ServeConfig struct {
 	// PublicRate is the public-form submissions accepted per source
 	// address per minute; 0 for no limit.
 	PublicRate int
-	Log        *slog.Logger
-	Stdout     func(string)
+	// Reminders says how reminders are mailed (reminders.go).
+	Reminders RemindersConfig
+	Log       *slog.Logger
+	Stdout    func(string)
 }
 
 // Running is a started server.
@@ -37,6 +39,9 @@ type Running struct {
 	web  *web.Server
 	srv  *http.Server
 	done chan error
+	// stopJobs stops the background jobs (reminders) before Close waits
+	// for the background work.
+	stopJobs func()
 }
 
 // Start opens the database, loads the reference, optionally the demo data,
@@ -79,6 +84,11 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		cfg.Log.Warn("stale imports could not be marked", "err", err)
 	}
 	r := &Running{Addr: ln.Addr().String(), DB: db, Ref: ref, web: s, done: make(chan error, 1)}
+	if r.stopJobs, err = startReminders(cfg.Reminders, db, s.Go, cfg.Log); err != nil {
+		ln.Close()
+		db.Close()
+		return nil, err
+	}
 	r.srv = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -98,13 +108,15 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 }
 
 // Close stops accepting requests and lets those in flight finish (up to
-// 20 seconds), then lets the background work started by requests (imports)
-// finish (up to a minute more), then closes the database.
+// 20 seconds), then stops the jobs (reminders) and lets the background work
+// started by requests (imports) finish (up to a minute more), then closes
+// the database.
 func (r *Running) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	err := r.srv.Shutdown(ctx)
 	<-r.done
+	r.stopJobs()
 	bg, cancelBG := context.WithTimeout(context.Background(), time.Minute)
 	defer cancelBG()
 	if werr := r.web.Wait(bg); werr != nil {
@@ -121,7 +133,12 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 	withDemo := f.Bool("demo", false, "charger les données de démonstration fictives")
 	secure := f.Bool("secure-cookies", false, "cookies réservés à HTTPS (derrière un proxy TLS)")
 	rate := f.Int("public-rate", 600, "réponses publiques acceptées par adresse et par minute (0 : sans limite)")
+	reminders := newReminderFlags(f)
 	if _, err := f.parse(args); err != nil {
+		return err
+	}
+	rc, err := reminders.config()
+	if err != nil {
 		return err
 	}
 	if *rate < 0 {
@@ -132,7 +149,7 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 		log = slog.New(slog.NewJSONHandler(stdio.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	start := time.Now()
-	r, err := Start(ctx, ServeConfig{Addr: *addr, DB: *dsn, Demo: *withDemo, Secure: *secure, PublicRate: *rate, Log: log,
+	r, err := Start(ctx, ServeConfig{Addr: *addr, DB: *dsn, Demo: *withDemo, Secure: *secure, PublicRate: *rate, Reminders: rc, Log: log,
 		Stdout: func(s string) { fmt.Fprintln(stdio.Stdout, s) }})
 	if err != nil {
 		return err
@@ -143,6 +160,7 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 		log.Info("arrêt demandé : fin des requêtes en cours")
 		return r.Close()
 	case err := <-r.done:
+		r.stopJobs()
 		r.DB.Close()
 		return err
 	}

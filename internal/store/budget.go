@@ -460,3 +460,37 @@ func (db *DB) CAFCommitments(ctx context.Context, u *account.User, cafID string)
 	}
 	return out, nil
 }
+
+// ActionMoney is the budget of one action of a plan: its number of lines
+// and its planned and actual totals.
+type ActionMoney struct {
+	ID           string `db:"id"`
+	AxisNumber   int    `db:"axis_number"`
+	Number       int    `db:"number"`
+	Title        string `db:"title"`
+	Lines        int    `db:"lines"`
+	PlannedCents int64  `db:"planned_cents"`
+	ActualCents  int64  `db:"actual_cents"`
+}
+
+// Ref is the action's reference: "Axe 2 / Action 4".
+func (m ActionMoney) Ref() string { return plan.Ref(m.AxisNumber, m.Number) }
+
+// ActionsMoney returns the budget of every action of a convention u may
+// see, in the order of the plan, summed by the database: the budget page
+// lists the actions without reading their lines.
+func (db *DB) ActionsMoney(ctx context.Context, u *account.User, conventionID string) ([]ActionMoney, error) {
+	if _, err := seeConvention(ctx, db.x, u, conventionID, false); err != nil {
+		return nil, fmt.Errorf("store.ActionsMoney: %w", err)
+	}
+	var out []ActionMoney
+	if err := sel(ctx, db.x, &out, `SELECT a.id, x.number AS axis_number, a.number, a.title,
+			COALESCE(b.n, 0) AS lines, COALESCE(b.planned, 0) AS planned_cents, COALESCE(b.actual, 0) AS actual_cents
+		FROM actions a JOIN axes x ON x.id = a.axis_id
+		LEFT JOIN (SELECT action_id, COUNT(*) AS n, SUM(planned_cents) AS planned, SUM(actual_cents) AS actual
+			FROM budget_lines WHERE convention_id = ? GROUP BY action_id) b ON b.action_id = a.id
+		WHERE a.convention_id = ? ORDER BY x.number, a.number, a.id`, conventionID, conventionID); err != nil {
+		return nil, fmt.Errorf("store.ActionsMoney: %w", err)
+	}
+	return out, nil
+}

@@ -12,7 +12,6 @@ import (
 	"ctg/internal/budget"
 	"ctg/internal/convention"
 	"ctg/internal/diagnostic"
-	"ctg/internal/plan"
 )
 
 // The budget of a convention, /conventions/{id}/budget: the totals of the
@@ -84,50 +83,20 @@ func (s *Server) budgetData(r *http.Request, id string) (*budgetData, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.db.Plan(r.Context(), u, id)
-	if err != nil {
-		return nil, err
-	}
-	lines, err := s.db.ConventionBudgetLines(r.Context(), u, id)
+	money, err := s.db.ActionsMoney(r.Context(), u, id)
 	if err != nil {
 		return nil, err
 	}
 	d := &budgetData{C: c, CanEdit: convention.CheckEdit(u, c) == nil, T: t, Executed: budget.Share(t.ActualCents, t.PlannedCents),
 		SheetURL: "/api/v1/conventions/" + c.ID + "/budget.xlsx"}
-	d.Actions, d.Unbudgeted = actionsMoney(p, lines)
+	for _, m := range money {
+		d.Actions = append(d.Actions, actionMoney{ID: m.ID, Ref: m.Ref(), Title: m.Title, Lines: m.Lines, PlannedCents: m.PlannedCents, ActualCents: m.ActualCents})
+		if m.Lines == 0 {
+			d.Unbudgeted++
+		}
+	}
 	d.Funders, d.Years, d.Axes, d.Fields = budgetCharts(t)
 	return d, nil
-}
-
-// actionsMoney sums the lines of each action of the plan, in the plan's
-// order, and counts the actions without a line.
-func actionsMoney(p *plan.Plan, lines []budget.LineRef) ([]actionMoney, int) {
-	byAction := map[string]*actionMoney{}
-	var out []actionMoney
-	for _, a := range p.Actions() {
-		out = append(out, actionMoney{ID: a.ID, Ref: a.Ref, Title: a.Title})
-	}
-	for i := range out {
-		byAction[out[i].ID] = &out[i]
-	}
-	for _, l := range lines {
-		m, ok := byAction[l.Action]
-		if !ok {
-			continue // an action created since the plan was read
-		}
-		m.Lines++
-		m.PlannedCents += l.PlannedCents
-		if l.ActualCents != nil {
-			m.ActualCents += *l.ActualCents
-		}
-	}
-	none := 0
-	for _, m := range out {
-		if m.Lines == 0 {
-			none++
-		}
-	}
-	return out, none
 }
 
 // plannedActual is a bar chart of planned and actual money by category:

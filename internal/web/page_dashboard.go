@@ -6,6 +6,7 @@ import (
 
 	"ctg/internal/app"
 	"ctg/internal/convention"
+	"ctg/internal/reminder"
 	"ctg/internal/store"
 )
 
@@ -31,6 +32,8 @@ type dashboardData struct {
 	// Commitments is what the CAF has committed per year, for its own
 	// users and administrators (see page_budget_dashboard.go).
 	Commitments *cafCommitments
+	// Reminders are the user's, on every convention they see.
+	Reminders []reminder.Reminder
 }
 
 type depOption struct{ Code, Name string }
@@ -104,6 +107,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Recent = recent[:min(5, len(recent))]
 	if data.Commitments, err = s.dashboardCommitments(r, dep); err != nil {
+		return err
+	}
+	if data.Reminders, err = s.db.Reminders(r.Context(), currentUser(r), today); err != nil {
 		return err
 	}
 

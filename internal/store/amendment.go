@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -279,7 +280,24 @@ func (db *DB) CreateAmendment(ctx context.Context, ref *territory.Ref, u *accoun
 			FROM amendments WHERE convention_id = ?`, conventionID); err != nil {
 			return err
 		}
-		if err := a.Validate(before.SignedOn, last.Date); err != nil {
+		// Every message at once: the amendment's own, then what the
+		// convention would become, checked before anything is written.
+		bad := app.Fields{}
+		maps.Copy(bad, app.ErrorFields(a.Validate(before.SignedOn, last.Date)))
+		after, err := loadConvention(ctx, t, conventionID)
+		if err != nil {
+			return err
+		}
+		if a.Changes.Structural() {
+			if err := a.Changes.Apply(after); err != nil {
+				maps.Copy(bad, app.ErrorFields(err))
+			} else {
+				for k, v := range app.ErrorFields(amendment.PrefixFields(after.Validate(lk))) {
+					bad.Add(k, v)
+				}
+			}
+		}
+		if err := bad.Err(); err != nil {
 			return err
 		}
 		var versions int
@@ -293,15 +311,8 @@ func (db *DB) CreateAmendment(ctx context.Context, ref *territory.Ref, u *accoun
 				return err
 			}
 		}
-		after, err := loadConvention(ctx, t, conventionID)
-		if err != nil {
-			return err
-		}
 		changes := map[string]convention.Change{}
 		if a.Changes.Structural() {
-			if err := a.Changes.Apply(after); err != nil {
-				return err
-			}
 			if changes, err = db.writeConvention(ctx, t, lk, u, before, after); err != nil {
 				return amendment.PrefixFields(err)
 			}

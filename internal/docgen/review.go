@@ -90,14 +90,20 @@ func indicatorLabel(label, unit string) string {
 func moneyTable(rows []review.Money, planned, actual int64) table {
 	t := table{Cols: []column{{Width: 46}, {Width: 20, Right: true}, {Width: 20, Right: true}, {Width: 14, Right: true}},
 		Head: []string{"Financeur", "Prévu", "Réalisé", "Taux"}}
+	known := false
 	for _, m := range rows {
 		spent, rate := "non renseigné", "—"
 		if m.ActualKnown {
 			spent, rate = money(m.ActualCents), ratio(m.ActualCents, m.PlannedCents)
+			known = true
 		}
 		t.Rows = append(t.Rows, []string{m.Name, money(m.PlannedCents), spent, rate})
 	}
-	t.Foot = []string{"Total", money(planned), money(actual), ratio(actual, planned)}
+	if known {
+		t.Foot = []string{"Total", money(planned), money(actual), ratio(actual, planned)}
+	} else {
+		t.Foot = []string{"Total", money(planned), "non renseigné", "—"}
+	}
 	return t
 }
 

@@ -37,8 +37,8 @@ func (s *Server) publicationData(r *http.Request, id string) (*publicationData, 
 	if err != nil {
 		return nil, err
 	}
-	d := &publicationData{C: c, CanEdit: convention.CheckEdit(u, c) == nil, MaxLength: publication.MaxSummary,
-		Form: publicationForm{ShowBudget: true, ShowSurveys: true}}
+	// Nothing beyond the plan is published unless the partners tick it.
+	d := &publicationData{C: c, CanEdit: convention.CheckEdit(u, c) == nil, MaxLength: publication.MaxSummary}
 	// The convention is visible: not found here means not published.
 	p, err := s.db.Publication(r.Context(), u, id)
 	switch {

@@ -12,9 +12,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"ctg/bench/dataset"
 	"ctg/internal/budget"
 	"ctg/internal/docgen"
 	"ctg/internal/store"
+	"ctg/internal/testdb"
 )
 
 // documentsRenderCases are the requests of TestEveryTemplateRenders for
@@ -183,4 +185,27 @@ func docxText(t *testing.T, docx []byte) string {
 	}
 	t.Fatal("the DOCX has no word/document.xml")
 	return ""
+}
+
+// BenchmarkDocuments answers the documents of a convention of 50 actions
+// (5 axes of 10) and 2,000 budget lines, each action with a follow-up
+// indicator, from the request to the last byte: the readings of the store
+// and the writing of the file. Budget: 1 s and 200 MB for each.
+//
+//	go test -run '^$' -bench Documents -benchmem ./internal/web/
+func BenchmarkDocuments(b *testing.B) {
+	for _, dialect := range []string{testdb.SQLite, testdb.Postgres} {
+		b.Run(dialect, func(b *testing.B) {
+			f := newBenchFixture(b, dialect, 1)
+			id := f.ids[0]
+			if err := dataset.InsertPlan(context.Background(), f.db, id, 5, 10, 40); err != nil {
+				b.Fatal(err)
+			}
+			f.settle(b)
+			api := "/api/v1/conventions/" + id + "/"
+			b.Run("docx", func(b *testing.B) { f.run(b, api+"document.docx") })
+			b.Run("pdf", func(b *testing.B) { f.run(b, api+"document.pdf") })
+			b.Run("xlsx", func(b *testing.B) { f.run(b, api+"plan.xlsx") })
+		})
+	}
 }

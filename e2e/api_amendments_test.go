@@ -1,10 +1,17 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ctg/internal/account"
+	"ctg/internal/amendment"
+	"ctg/internal/cli"
 )
 
 // amendmentBody is an amendment that extends the period, brings in the
@@ -63,7 +70,7 @@ func TestAmendments(t *testing.T) {
 			{name: "outsider compares", path: base + "/versions/compare", who: reader974, status: 404},
 			{name: "stale", method: "POST", path: base + "/amendments", who: editor33, body: body, headers: []string{"If-Match", `"1"`}, status: 412},
 			{name: "end before start, unknown commune, a date before the signature", method: "POST", path: base + "/amendments", who: editor33,
-				body: with(withChanges(body, "end", "2020-01-01", "perimeter", map[string]any{"communes": []string{"99999"}}), "date", "2022-01-01"),
+				body:   with(withChanges(body, "end", "2020-01-01", "perimeter", map[string]any{"communes": []string{"99999"}}), "date", "2022-01-01"),
 				status: 422, fields: []string{"changes.end", "changes.perimeter.communes", "date"}},
 			{name: "a change that has no field", method: "POST", path: base + "/amendments", who: editor33,
 				body: withChanges(body, "start", "2023-01-01"), status: 422, fields: []string{"changes.start"}},
@@ -124,4 +131,40 @@ func TestAmendments(t *testing.T) {
 				contains: []string{"échue"}},
 		})
 	})
+}
+
+// amendmentAxePages are the amendments pages TestAxe checks: it records
+// an amendment of the demonstration's signed CTG Latitude Nord Gironde
+// 2022-2026 that brings in a new association.
+func amendmentAxePages(t *testing.T, srv *cli.Running) []axePage {
+	t.Helper()
+	ctx := context.Background()
+	admin := demoUser(t, srv.DB, demoAdmin)
+	signed := demoConvention(t, srv.DB, "CTG Latitude Nord Gironde 2022-2026")
+	diagnostic := demoConvention(t, srv.DB, "CTG Latitude Nord Gironde 2027-2031")
+	asso := &account.Organisation{Name: "Association Les Petits Pas (fictive)", Kind: "association"}
+	if err := srv.DB.CreateOrganisation(ctx, asso, nil); err != nil {
+		t.Fatal(err)
+	}
+	a := &amendment.Amendment{Date: "2024-02-01", Summary: "Entrée de l'association Les Petits Pas.",
+		Changes: amendment.Changes{Parties: &amendment.PartyChanges{Added: []string{asso.ID}}, Plan: "Un lieu d'accueil enfants-parents de plus."}}
+	if err := srv.DB.CreateAmendment(ctx, srv.Ref, admin, signed.ID, 0, a); err != nil {
+		t.Fatal(err)
+	}
+	page := "/conventions/" + signed.ID + "/avenants"
+	return []axePage{
+		{name: "amendments", who: demoAdvisor, path: page, act: func(t *testing.T, tb *tab) {
+			tb.do("open the perimeter", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`))
+		}},
+		{name: "amendments compared backwards", who: demoAdvisor, path: page + "?de=1&a=0"},
+		{name: "amendments, comparison in error", who: demoAdvisor, path: page + "?a=9", status: 422},
+		{name: "amendment form with errors", who: demoAdvisor, path: page, act: func(t *testing.T, tb *tab) {
+			tb.do("type a perimeter", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`),
+				chromedp.SetValue(chromedp.ID("fa-changes.perimeter.communes"), "99999"))
+			tb.submit(`#formulaire-avenant button[value=save]`)
+			tb.waitFor("the errors", `!!document.querySelector("#formulaire-avenant .error-summary")`)
+		}},
+		{name: "amendments of a reader", who: demoReader, path: page},
+		{name: "amendments before the signature", who: demoAdvisor, path: "/conventions/" + diagnostic.ID + "/avenants"},
+	}
 }

@@ -1,9 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"ctg/internal/cli"
+	"ctg/internal/committee"
 )
 
 // meetingBody is a COPIL of the CC Latitude Nord Gironde, its decisions
@@ -138,4 +144,58 @@ func TestMeetings(t *testing.T) {
 			}
 		}
 	})
+}
+
+// meetingAxePages are the committees' pages TestAxe checks: it adds a
+// held meeting with decisions tied to actions and an upcoming one to the
+// demonstration's CTG Latitude Nord Gironde 2027-2031.
+func meetingAxePages(t *testing.T, srv *cli.Running) []axePage {
+	t.Helper()
+	ctx := context.Background()
+	advisor := demoUser(t, srv.DB, demoAdvisor)
+	c := demoConvention(t, srv.DB, "CTG Latitude Nord Gironde 2027-2031")
+	p, err := srv.DB.Plan(ctx, advisor, c.ID)
+	if err != nil || len(p.Actions()) < 2 {
+		t.Fatalf("no plan in the demonstration data set: %v", err)
+	}
+	acts := p.Actions()
+	held := &committee.Meeting{Committee: "copil", Date: "2026-10-08", Place: "Saint-Savin",
+		Attendees: []committee.Attendee{{Name: "Anne Martin", Organisation: "caf-33", Role: "conseillère territoriale"}, {Name: "Paul Durand"}},
+		Agenda:    "1. Le plan d'actions\n2. Le calendrier", Minutes: "Le comité valide le plan.",
+		Decisions: []committee.Decision{{Text: "Valider les axes du plan.", Actions: []string{acts[0].ID, acts[1].ID}}, {Text: "Reporter l'étude des transports."}}}
+	next := &committee.Meeting{Committee: "cotech", Date: "2030-01-15", Title: "Comité technique de lancement"}
+	for _, m := range []*committee.Meeting{held, next} {
+		if err := srv.DB.CreateMeeting(ctx, advisor, c.ID, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := "done"
+	if _, err := srv.DB.UpdateDecision(ctx, advisor, held.Decisions[0].ID, 0, committee.DecisionPatch{Status: &done}); err != nil {
+		t.Fatal(err)
+	}
+	page := "/conventions/" + c.ID + "/comites"
+	follow := "/conventions/" + c.ID + "/decisions"
+	openAll := func(t *testing.T, tb *tab) {
+		tb.do("open the folded parts", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`))
+	}
+	return []axePage{
+		{name: "meetings", who: demoAdvisor, path: page, act: openAll},
+		{name: "meeting form with errors", who: demoAdvisor, path: page, act: func(t *testing.T, tb *tab) {
+			tb.do("type a decision without a date", chromedp.SendKeys(chromedp.ID("fm-attendees[0].role"), "directrice"))
+			tb.submit(`#formulaire-reunion button[value=save]`)
+			tb.waitFor("the errors", `!!document.querySelector("#formulaire-reunion .error-summary")`)
+			openAll(t, tb)
+		}},
+		{name: "meeting being changed", who: demoAdvisor, path: page + "?modifier=" + held.ID, act: openAll},
+		{name: "meetings of a reader", who: demoReader, path: page},
+		{name: "meeting minutes", who: demoAdvisor, path: page + "/" + held.ID},
+		{name: "decisions", who: demoAdvisor, path: follow, act: openAll},
+		{name: "decision follow-up with an error", who: demoAdvisor, path: follow, act: func(t *testing.T, tb *tab) {
+			openAll(t, tb)
+			tb.do("write too long a note", chromedp.Evaluate[chromedp.Void](`document.querySelector(".decision-form textarea").value = "x".repeat(2001)`))
+			tb.submit(`.decision-form button[type=submit]`)
+			tb.waitFor("the error", `!!document.querySelector(".decision-form .error-summary")`)
+		}},
+		{name: "decisions, filter in error", who: demoReader, path: follow + "?statut=fini", status: 422},
+	}
 }

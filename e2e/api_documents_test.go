@@ -1,21 +1,15 @@
 package e2e
 
 import (
-	"archive/zip"
 	"bytes"
-	"encoding/xml"
-	"io"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
-	"ctg/internal/testdb"
+	"ctg/internal/docgen/docgentest"
 )
 
 // TestDocuments downloads the documents of the contrat enfance jeunesse
@@ -63,8 +57,8 @@ func TestDocuments(t *testing.T) {
 
 		// The DOCX: a zip whose parts parse, whose body says the title,
 		// the action's reference and the totals.
-		text := spaces(docxBody(t, docx))
-		caf := spaces("10\u00a0761\u00a0000\u00a0€")
+		text := docgentest.Spaces(docgentest.DOCXText(t, docx))
+		caf := docgentest.Spaces("10\u00a0761\u00a0000\u00a0€")
 		for _, want := range []string{title, "Axe 1 / Action 1", "22 246 000 €", caf, "6 935 000 €", "Places d'accueil (places)"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the DOCX does not say %q", want)
@@ -72,18 +66,18 @@ func TestDocuments(t *testing.T) {
 		}
 
 		// The PDF, read by pdftotext.
-		text = spaces(pdfToText(t, pdf))
+		text = docgentest.Spaces(docgentest.PDFText(t, pdf))
 		for _, want := range []string{title, "Axe 1 / Action 1", "22 246 000 €", caf, "Pour Caf de La Réunion"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the PDF does not say %q", want)
 			}
 		}
-		if text := spaces(pdfToText(t, evaluation)); !strings.Contains(text, "Évaluation finale") || !strings.Contains(text, "Axe 1 / Action 1") {
+		if text := docgentest.Spaces(docgentest.PDFText(t, evaluation)); !strings.Contains(text, "Évaluation finale") || !strings.Contains(text, "Axe 1 / Action 1") {
 			t.Errorf("the evaluation says:\n%.600s", text)
 		}
 
 		// The DOCX converted by LibreOffice, as a partner opening it.
-		text = spaces(pdfToText(t, libreOfficePDF(t, docx)))
+		text = docgentest.Spaces(docgentest.PDFText(t, docgentest.LibreOfficePDF(t, docx)))
 		for _, want := range []string{title, "Axe 1 / Action 1", "22 246 000 €", caf} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the DOCX converted by LibreOffice does not say %q", want)
@@ -130,98 +124,4 @@ func TestDocuments(t *testing.T) {
 			}
 		}
 	})
-}
-
-// spaces turns the no-break spaces of French typography into spaces.
-func spaces(s string) string { return strings.NewReplacer("\u00a0", " ", "\u202f", " ").Replace(s) }
-
-// docxBody reads the text of a DOCX's body, after checking that each of its
-// parts is well-formed XML.
-func docxBody(t *testing.T, docx []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
-	if err != nil {
-		t.Fatalf("the DOCX is not a zip: %v", err)
-	}
-	var text strings.Builder
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		dec := xml.NewDecoder(rc)
-		inText := false
-		for {
-			tok, err := dec.Token()
-			if err == io.EOF {
-				break
-			}
-			if err != nil {
-				t.Fatalf("%s does not parse: %v", f.Name, err)
-			}
-			if f.Name != "word/document.xml" {
-				continue
-			}
-			switch tok := tok.(type) {
-			case xml.StartElement:
-				inText = tok.Name.Local == "t"
-			case xml.EndElement:
-				inText = false
-				if tok.Name.Local == "p" {
-					text.WriteString("\n")
-				}
-			case xml.CharData:
-				if inText {
-					text.Write(tok)
-				}
-			}
-		}
-		rc.Close()
-	}
-	return text.String()
-}
-
-// pdfToText reads a PDF with pdftotext; without it the test skips, or
-// fails when CTG_REQUIRE_SERVICES=1.
-func pdfToText(t *testing.T, pdf []byte) string {
-	t.Helper()
-	bin, err := exec.LookPath("pdftotext")
-	if err != nil {
-		testdb.RequireOrSkip(t, "pdftotext is not installed (apt-get install poppler-utils)")
-	}
-	in := filepath.Join(t.TempDir(), "in.pdf")
-	if err := os.WriteFile(in, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command(bin, "-enc", "UTF-8", in, "-").CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out)
-}
-
-// libreOfficePDF converts a DOCX to PDF with LibreOffice headless; without
-// it the test skips, or fails when CTG_REQUIRE_SERVICES=1.
-func libreOfficePDF(t *testing.T, docx []byte) []byte {
-	t.Helper()
-	bin, err := exec.LookPath("soffice")
-	if err != nil {
-		testdb.RequireOrSkip(t, "LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
-	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "convention.docx")
-	if err := os.WriteFile(in, docx, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	// A profile of its own: a LibreOffice running elsewhere would take
-	// the conversion over.
-	cmd := exec.Command(bin, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"), "--headless", "--convert-to", "pdf", "--outdir", dir, in)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
-	pdf, err := os.ReadFile(filepath.Join(dir, "convention.pdf"))
-	if err != nil {
-		t.Fatalf("LibreOffice wrote no PDF: %v", err)
-	}
-	return pdf
 }

@@ -1,10 +1,8 @@
 package web
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +13,7 @@ import (
 	"ctg/bench/dataset"
 	"ctg/internal/budget"
 	"ctg/internal/docgen"
+	"ctg/internal/docgen/docgentest"
 	"ctg/internal/store"
 	"ctg/internal/testdb"
 )
@@ -96,7 +95,7 @@ func TestDocuments(t *testing.T) {
 
 	// The DOCX says the title, the action's reference and the total.
 	_, _, docx := get(w.readerS, api+"document.docx")
-	text := docxText(t, docx)
+	text := docgentest.DOCXText(t, docx)
 	for _, want := range []string{w.c.Title, "Axe 1 / Action 1 — Une micro-crèche de 12 places", "22\u00a0246\u00a0000,50\u00a0€", "MSA Gironde"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the DOCX does not say %q", want)
@@ -146,45 +145,6 @@ func TestDocuments(t *testing.T) {
 	if got := cents(docgen.SheetByYear, "B"+strconv.Itoa(len(rows))); got != totals.PlannedCents || len(rows) != len(totals.ByYear)+2 {
 		t.Errorf("total by year %d, want %d: %q", got, totals.PlannedCents, rows)
 	}
-}
-
-// docxText is the text of a DOCX's body, its paragraphs on lines.
-func docxText(t *testing.T, docx []byte) string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(docx), int64(len(docx)))
-	if err != nil {
-		t.Fatalf("the DOCX is not a zip: %v", err)
-	}
-	for _, f := range zr.File {
-		if f.Name != "word/document.xml" {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rc.Close()
-		raw, err := io.ReadAll(rc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s := strings.ReplaceAll(string(raw), "</w:p>", "\n")
-		var b strings.Builder
-		in := false
-		for _, r := range s {
-			switch {
-			case r == '<':
-				in = true
-			case r == '>':
-				in = false
-			case !in:
-				b.WriteRune(r)
-			}
-		}
-		return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#39;", "'", "&#34;", `"`).Replace(b.String())
-	}
-	t.Fatal("the DOCX has no word/document.xml")
-	return ""
 }
 
 // BenchmarkDocuments answers the documents of a convention of 50 actions

@@ -168,7 +168,7 @@ func (f *Facts) Year(y int) *YearReview {
 				Lead: a.Lead, LeadName: f.Names[a.Lead], Start: a.Start, End: a.End, Runs: runs, Review: r,
 				Indicators: []IndicatorYear{}, Money: byFunder(lines[a.ID], f.Names)}
 			for _, ind := range indicators[a.ID] {
-				v.Indicators = append(v.Indicators, indicatorYear(ind, y))
+				v.Indicators = append(v.Indicators, IndicatorAt(ind, y))
 			}
 			v.PlannedCents, v.ActualCents = sumMoney(v.Money)
 			ay.PlannedCents += v.PlannedCents
@@ -247,8 +247,8 @@ func (f *Facts) indicatorsByAction() map[string][]plan.Indicator {
 	return out
 }
 
-// indicatorYear is ind in year y.
-func indicatorYear(ind plan.Indicator, y int) IndicatorYear {
+// IndicatorAt is ind in year y: its target and value that year.
+func IndicatorAt(ind plan.Indicator, y int) IndicatorYear {
 	out := IndicatorYear{ID: ind.ID, Label: ind.Label, Unit: ind.Unit, Baseline: ind.Baseline}
 	for _, p := range ind.Progress() {
 		if p.Year == y {

@@ -127,6 +127,25 @@ func (db *DB) YearReview(ctx context.Context, u *account.User, conventionID stri
 	return f.Year(year), nil
 }
 
+// YearReviews returns the review of every year of a convention u may
+// see, in order, from one reading of its plan and reviews: the campaign
+// page lists what each year still lacks.
+func (db *DB) YearReviews(ctx context.Context, u *account.User, conventionID string) ([]*review.YearReview, error) {
+	c, err := seeConvention(ctx, db.x, u, conventionID, false)
+	if err != nil {
+		return nil, fmt.Errorf("store.YearReviews: %w", err)
+	}
+	f, err := reviewFacts(ctx, db.x, c)
+	if err != nil {
+		return nil, fmt.Errorf("store.YearReviews: %w", err)
+	}
+	var out []*review.YearReview
+	for first, last := plan.Years(c); first > 0 && first <= last; first++ {
+		out = append(out, f.Year(first))
+	}
+	return out, nil
+}
+
 // ReviewCampaign returns, for each year of a convention u may see, how
 // many actions are concerned, how many are reviewed and how many comments
 // partners made: where the yearly reviews stand.
@@ -183,7 +202,9 @@ func (db *DB) SetActionReview(ctx context.Context, u *account.User, actionID str
 }
 
 // ActionYear is what the review form of an action saves at once: the
-// review, with the version it was read at, and the amounts actually spent
+// review, with the version it was read at (-1: the form was filled when
+// there was none, and one written since is a conflict; 0: no check), and
+// the amounts actually spent
 // on the action's budget lines of the year, by line id (nil: not known),
 // with the action's version they were read at.
 type ActionYear struct {
@@ -265,7 +286,7 @@ func (db *DB) setReview(ctx context.Context, t *tx, u *account.User, c *conventi
 	if err != nil {
 		return nil, false, err
 	}
-	if ifVersion > 0 && (before == nil || ifVersion != before.Version) {
+	if ifVersion > 0 && (before == nil || ifVersion != before.Version) || ifVersion < 0 && before != nil {
 		return nil, false, errStaleReview
 	}
 	after := &review.ActionReview{Action: a.ID, Year: year}
@@ -428,9 +449,8 @@ func loadReviewComments(ctx context.Context, q sqlx.QueryerContext, conventionID
 
 // AddReviewComment adds a partner's comment to the review of a year of a
 // convention u may change. Its organisation must be the convention's CAF
-// or one of its parties (422 on "organisation" otherwise); an empty one
-// is u's organisation when that is one of them, none otherwise. An empty
-// author is u's name.
+// or one of its parties (422 on "organisation" otherwise), or none. An
+// empty author is u's name.
 func (db *DB) AddReviewComment(ctx context.Context, u *account.User, conventionID string, k *review.Comment) error {
 	err := db.Transact(ctx, func(t *tx) error {
 		c, err := seeConvention(ctx, t, u, conventionID, true)
@@ -440,9 +460,6 @@ func (db *DB) AddReviewComment(ctx context.Context, u *account.User, conventionI
 		_, name := userOf(u)
 		if k.Author == "" {
 			k.Author = name
-		}
-		if k.Organisation == "" && c.HasParty(u.OrgID) {
-			k.Organisation = u.OrgID
 		}
 		bad := app.Fields{}
 		for f, m := range app.ErrorFields(k.Validate(plan.Years(c))) {

@@ -182,8 +182,8 @@ func TestActionReviews(t *testing.T) {
 			t.Errorf("campaign %+v %v", camp, err)
 		}
 
-		// Comments: the organisation is the author's, or a party.
-		k := &review.Comment{Year: 2024, Text: "Le Département suivra l'ouverture."}
+		// Comments: for the CAF, a party or no organisation.
+		k := &review.Comment{Year: 2024, Text: "Le Département suivra l'ouverture.", Organisation: "caf-33"}
 		if err := f.db.AddReviewComment(ctx, f.editor, p.c.ID, k); err != nil {
 			t.Fatal(err)
 		}
@@ -210,6 +210,10 @@ func TestActionReviews(t *testing.T) {
 			t.Fatalf("comment for a party: %+v %v", k2, err)
 		}
 		// The test's clock stands still: both comments are of the same instant.
+		k3 := &review.Comment{Year: 2025, Text: "Sans organisation.", Author: "Un habitant"}
+		if err := f.db.AddReviewComment(ctx, f.editor, p.c.ID, k3); err != nil || k3.Organisation != "" || k3.OrganisationName != "" {
+			t.Fatalf("comment without an organisation: %+v %v", k3, err)
+		}
 		if y, _ = f.db.YearReview(ctx, f.reader, p.c.ID, 2024); len(y.Comments) != 2 ||
 			!slices.ContainsFunc(y.Comments, func(k review.Comment) bool { return k.Author == "Marie Dupont" }) {
 			t.Errorf("comments %+v", y.Comments)
@@ -269,6 +273,10 @@ func TestActionYear(t *testing.T) {
 		}
 		if h := historyActions(t, f.db, f.editor, p.c.ID); !slices.Equal(h[:2], []string{"budget.actuals", "review.create"}) {
 			t.Errorf("history %v", h[:2])
+		}
+		// A form filled when there was no review is stale once one is written.
+		if _, err := f.db.SetActionYear(ctx, f.editor, p.a1.ID, 2024, store.ActionYear{Review: in.Review, ReviewVersion: -1}); app.ErrorCode(err) != app.EPreconditionFailed {
+			t.Errorf("a review written since the form was filled: %v", err)
 		}
 		// The same again writes nothing; clearing an amount is a change.
 		if _, err := f.db.SetActionYear(ctx, f.editor, p.a1.ID, 2024, store.ActionYear{Review: in.Review, ReviewVersion: 1, Actuals: in.Actuals, ActionVersion: after.Version}); err != nil {

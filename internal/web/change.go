@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"ctg/internal/convention"
+	"ctg/internal/plan"
 )
 
 // formatChange writes a history value in French for the field it belongs
@@ -32,7 +33,11 @@ func formatChange(field string, v any, names map[string]string) string {
 	case string:
 		switch field {
 		case "status":
-			return convention.StatusLabel(x)
+			// A convention's status, or an action's (its plan or its review).
+			if l := convention.StatusLabel(x); l != x {
+				return l
+			}
+			return plan.StatusLabel(x)
 		case "kind":
 			return convention.KindLabel(x)
 		case "start", "end", "signed_on", "date":

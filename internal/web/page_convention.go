@@ -276,6 +276,15 @@ var fieldLabels = map[string]string{
 	"lines": "Lignes de budget", "planned_cents": "Montant prévu", "actual_cents": "Montant réalisé", "actions": "Actions concernées",
 	"slug": "Adresse publique", "show_budget": "Budget affiché", "show_surveys": "Résultats des questionnaires affichés", "summary": "Résumé",
 
+	// Yearly reviews, the final evaluation and the renewal.
+	"review.create": "Bilan annuel d'une action écrit", "review.update": "Bilan annuel d'une action modifié",
+	"budget.actuals": "Montants réalisés d'une action saisis", "review_comment.create": "Commentaire sur un bilan annuel",
+	"evaluation.update": "Évaluation finale modifiée", "convention.renewal": "Convention issue d'un renouvellement",
+	"convention.renewed": "Renouvellement démarré",
+	"year": "Année", "done": "Réalisé", "difficulties": "Difficultés", "next_steps": "Suites à donner",
+	"author": "Auteur", "organisation": "Organisation", "subject": "Sujet", "results": "Résultats", "assessment": "Appréciation",
+	"carry_on": "À reconduire", "renewal": "Nouvelle convention",
+
 	// Committees, their meetings and decisions; amendments.
 	"meeting.create": "Réunion ajoutée", "meeting.update": "Réunion modifiée", "meeting.delete": "Réunion supprimée",
 	"decision.update": "Suite d'une décision", "amendment.create": "Avenant enregistré",

@@ -307,6 +307,11 @@ var flashes = map[string]string{
 	"publication.updated":   "La page publique a été mise à jour.",
 	"publication.withdrawn": "La page publique a été retirée : son adresse ne mène plus à rien.",
 
+	"review.saved":           "Le bilan de l'action a été enregistré.",
+	"review_comment.created": "Le commentaire a été ajouté au bilan.",
+	"evaluation.saved":       "L'évaluation a été enregistrée.",
+	"renewal.started":        "Le renouvellement est démarré : voici la nouvelle convention, au statut Diagnostic, avec les enjeux et les actions reconduites.",
+
 	"meeting.created":   "La réunion a été ajoutée.",
 	"meeting.updated":   "La réunion a été modifiée.",
 	"meeting.deleted":   "La réunion et ses décisions ont été supprimées.",

@@ -197,6 +197,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	requests = append(requests, budgetRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, publicPlanRenderCases(t, db)...)
 	requests = append(requests, planRenderCases(t, db, advisor, reader)...)
+	requests = append(requests, reviewRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, meetingRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, amendmentRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, documentsRenderCases(t, db, advisor, reader)...)

@@ -160,7 +160,7 @@ func amendmentAxePages(t *testing.T, srv *cli.Running) []axePage {
 		{name: "amendments, comparison in error", who: demoAdvisor, path: page + "?a=9", status: 422},
 		{name: "amendment form with errors", who: demoAdvisor, path: page, act: func(t *testing.T, tb *tab) {
 			tb.do("type a perimeter", chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("details").forEach(d => d.open = true)`),
-				chromedp.SetValue(chromedp.ID("fa-changes.perimeter.communes"), "99999"))
+				chromedp.Evaluate[chromedp.Void](`document.getElementById("fa-changes.perimeter.communes").value = "99999"`))
 			tb.submit(`#formulaire-avenant button[value=save]`)
 			tb.waitFor("the errors", `!!document.querySelector("#formulaire-avenant .error-summary")`)
 		}},

@@ -45,12 +45,15 @@ func TestDocuments(t *testing.T) {
 		pdf := download("document.pdf", "application/pdf", "convention.pdf")
 		xlsx := download("plan.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "plan.xlsx")
 		evaluation := download("evaluation.pdf", "application/pdf", "evaluation.pdf")
+		yearly := download("reviews/2004.pdf", "application/pdf", "bilan-2004.pdf")
 
 		s.runScenarios(t, []scenario{
 			{name: "outsider", path: base + "document.docx", who: reader33, status: 404},
 			{name: "outsider PDF", path: base + "document.pdf", who: editor33, status: 404},
 			{name: "outsider workbook", path: base + "plan.xlsx", who: readerCC, status: 404},
 			{name: "outsider evaluation", path: base + "evaluation.pdf", who: reader33, status: 404},
+			{name: "outsider review", path: base + "reviews/2004.pdf", who: reader33, status: 404},
+			{name: "review of a year outside", path: base + "reviews/2010.pdf", who: reader974, status: 404},
 			{name: "anonymous", path: base + "document.pdf", status: 401},
 			{name: "unknown convention", path: "/api/v1/conventions/inconnue/document.docx", who: admin, status: 404},
 		})
@@ -74,6 +77,10 @@ func TestDocuments(t *testing.T) {
 		}
 		if text := docgentest.Spaces(docgentest.PDFText(t, evaluation)); !strings.Contains(text, "Évaluation finale") || !strings.Contains(text, "Axe 1 / Action 1") {
 			t.Errorf("the evaluation says:\n%.600s", text)
+		}
+
+		if text := docgentest.Spaces(docgentest.PDFText(t, yearly)); !strings.Contains(text, "Bilan annuel 2004") || !strings.Contains(text, "Axe 1 / Action 1") {
+			t.Errorf("the review of 2004 says:\n%.600s", text)
 		}
 
 		// The DOCX converted by LibreOffice, as a partner opening it.

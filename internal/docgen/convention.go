@@ -303,19 +303,20 @@ func (c *Convention) diagnosis(b builder) {
 		}
 	}
 	for _, k := range diagnostic.FindingKinds {
-		var items []string
+		first := true
 		for _, f := range c.Findings {
-			if f.Kind == k.Code {
-				item := oneLine(f.Text)
-				if f.Field != "" {
-					item += " (" + strings.ToLower(field.Label(f.Field)) + ")"
-				}
-				items = append(items, item)
+			if f.Kind != k.Code {
+				continue
 			}
-		}
-		if len(items) > 0 {
-			b.styled(styleLabel, k.Plural)
-			b.bullets(items...)
+			if first {
+				b.styled(styleLabel, k.Plural)
+				first = false
+			}
+			var rs []run
+			if f.Field != "" {
+				rs = append(rs, run{Text: field.Label(f.Field) + " : ", Italic: true})
+			}
+			b.runs(styleBullet, append(rs, run{Text: oneLine(f.Text)})...)
 		}
 	}
 }

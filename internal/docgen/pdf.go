@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -277,10 +278,13 @@ func (p *pdfWriter) paragraph(para paragraph, following block) {
 		after = 1
 	}
 	p.font("", size)
-	if para.Style == styleLabel || isList(following) {
-		// A label keeps with the next lines, so does the line before a list.
+	switch {
+	case para.Style == styleLabel:
+		// A label keeps with the start of what it introduces.
+		p.room(line + after + p.need(following))
+	case isList(following):
 		p.room(line * 3)
-	} else {
+	default:
 		p.room(line * 2)
 	}
 	p.color(c)
@@ -394,21 +398,29 @@ func (p *pdfWriter) cellLines(t table, widths []float64, cells []string, strong 
 	return out
 }
 
-// tableStart is the height a table needs on a page to begin there: its
-// header and first rows, or all of a key-value table (a fiche's facts),
-// which reads best whole.
+// tableStart is the height a table needs on a page to begin there: all
+// of a short table (up to keepWhole) or of a key-value table (a fiche's
+// facts), which read best whole; the header and first row of a longer one.
 func (p *pdfWriter) tableStart(t table) float64 {
+	const keepWhole = 70.0
 	widths := colWidths(t)
 	h := 0.0
 	if len(t.Head) > 0 {
 		h += rowHeight(p.cellLines(t, widths, t.Head, true))
 	}
-	rows := min(len(t.Rows), 1)
-	if t.Keys {
-		rows = len(t.Rows)
+	first := h
+	rows := append(slices.Clone(t.Rows), t.Foot)
+	if len(t.Foot) == 0 {
+		rows = rows[:len(rows)-1]
 	}
-	for _, r := range t.Rows[:rows] {
-		h += rowHeight(p.cellLines(t, widths, r, false))
+	for i, r := range rows {
+		h += rowHeight(p.cellLines(t, widths, r, i == len(t.Rows)))
+		if i == 0 {
+			first = h
+		}
+		if h > keepWhole && !t.Keys {
+			return first
+		}
 	}
 	return min(h, bottom-marginT-40)
 }

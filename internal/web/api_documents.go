@@ -30,6 +30,14 @@ const (
 	mimeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 
+func init() {
+	// GET /api/v1/conventions/{id}/reviews/{year}.pdf reaches the reviews'
+	// handler, whose {year} is a whole path segment; it hands the PDF here.
+	reviewPDF = func(s *Server, w http.ResponseWriter, r *http.Request, id string, year int) error {
+		return s.yearReviewPDF(w, r, id, year)
+	}
+}
+
 // documentName is the file name of a document of c:
 // "ctg-latitude-nord-gironde-2022-2026-convention.docx". A title that
 // starts with the kind's short name does not say it twice.

@@ -69,7 +69,7 @@ func TestDocuments(t *testing.T) {
 		{"convention.pdf", "document.pdf", mimePDF, "ctg-latitude-nord-gironde-2027-2031-convention.pdf"},
 		{"plan.xlsx", "plan.xlsx", mimeXLSX, "ctg-latitude-nord-gironde-2027-2031-plan.xlsx"},
 		{"evaluation.pdf", "evaluation.pdf", mimePDF, "ctg-latitude-nord-gironde-2027-2031-evaluation.pdf"},
-		{"bilan-2027.pdf", "", mimePDF, "ctg-latitude-nord-gironde-2027-2031-bilan-2027.pdf"},
+		{"bilan-2027.pdf", "reviews/2027.pdf", mimePDF, "ctg-latitude-nord-gironde-2027-2031-bilan-2027.pdf"},
 	} {
 		paths := []string{page + c.page}
 		if c.api != "" {

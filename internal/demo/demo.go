@@ -109,6 +109,7 @@ func (l *loader) run(ctx context.Context) error {
 	events = append(events, l.facilitiesAndFindings()...)
 	events = append(events, l.consultation()...)
 	events = append(events, l.planEvents()...)
+	events = append(events, l.lifeEvents()...)
 	// Stable: on the same day, accounts come first, then conventions in
 	// the order written.
 	slices.SortStableFunc(events, func(a, b event) int { return strings.Compare(a.on, b.on) })

@@ -45,7 +45,8 @@ func counts(tb testing.TB, db *store.DB) map[string]int {
 	tb.Helper()
 	out := map[string]int{}
 	for _, table := range []string{"organisations", "users", "conventions", "convention_parties", "convention_communes", "convention_status", "history",
-		"facilities", "findings", "stakes", "stake_findings", "surveys", "survey_responses", "response_values", "workshops", "proposals", "axes", "objectives", "actions", "action_partners", "action_stakes", "budget_lines", "action_indicators", "action_indicator_years", "publications", "imports", "indicator_series", "indicator_values", "indicator_aggregates"} {
+		"facilities", "findings", "stakes", "stake_findings", "surveys", "survey_responses", "response_values", "workshops", "proposals", "axes", "objectives", "actions", "action_partners", "action_stakes", "budget_lines", "action_indicators", "action_indicator_years", "publications",
+		"meetings", "decisions", "amendments", "convention_versions", "action_reviews", "review_comments", "imports", "indicator_series", "indicator_values", "indicator_aggregates"} {
 		var n int
 		if err := db.SQL().Get(&n, `SELECT COUNT(*) FROM `+table); err != nil {
 			tb.Fatal(err)
@@ -115,11 +116,18 @@ func TestLoad(t *testing.T) {
 		if before["surveys"] != 1 || before["survey_responses"] < 300 || before["survey_responses"] > 450 || before["workshops"] != 2 || before["proposals"] < 8 {
 			t.Errorf("consultation counts = %v", before)
 		}
-		// The plan of the renewal: five axes, twenty actions, each
-		// answering a stake, every field a CTG must cover, budgets and
-		// indicators; published for residents.
-		if before["axes"] != 5 || before["actions"] != 20 || before["budget_lines"] < 150 || before["action_indicators"] < 10 || before["publications"] != 1 {
+		// Two plans: the renewal of the Latitude Nord Gironde's CTG, five
+		// axes and twenty actions, each answering a stake, every field a
+		// CTG must cover, budgets and indicators, published for
+		// residents; and the Grand Cubzaguais's, three axes and six
+		// actions, in its third year.
+		if before["axes"] != 8 || before["actions"] != 26 || before["budget_lines"] < 150 || before["action_indicators"] < 10 || before["publications"] != 1 {
 			t.Errorf("plan counts = %v", before)
+		}
+		// The Grand Cubzaguais's life: six meetings, one amendment, the
+		// reviews of 2024 and half of 2025, the partners' comments.
+		if before["meetings"] != 6 || before["decisions"] < 5 || before["amendments"] != 1 || before["action_reviews"] != 7 || before["review_comments"] != 2 {
+			t.Errorf("life counts = %v", before)
 		}
 		if before["conventions"] < 10 || before["users"] != 7 {
 			t.Errorf("counts = %v, want at least 10 conventions and 7 accounts", before)

@@ -6,8 +6,10 @@ import (
 	"strconv"
 	"strings"
 
+	"ctg/internal/account"
 	"ctg/internal/app"
 	"ctg/internal/budget"
+	"ctg/internal/convention"
 	"ctg/internal/plan"
 	"ctg/internal/publication"
 )
@@ -49,6 +51,8 @@ type actionSpec struct {
 	Start, End         string
 	Budget             []budgetSpec
 	Indicator          *indicatorSpec
+	// Status is planned when empty.
+	Status string
 }
 
 type axisSpec struct {
@@ -193,14 +197,21 @@ func (l *loader) planEvents() []event {
 	return []event{{"2026-11-19", l.storePlan}, {"2026-11-20", l.publishPlan}}
 }
 
-// storePlan writes the axes, objectives, actions, budgets and indicators a
-// stopped load did not, found by title.
+// storePlan writes the plan of the renewal of the CC Latitude Nord
+// Gironde's CTG.
 func (l *loader) storePlan(ctx context.Context) error {
-	by, err := l.actor("julien")
+	return l.storePlanOf(ctx, planOf, "julien", lngPlan)
+}
+
+// storePlanOf writes the axes, objectives, actions, budgets and indicators
+// of a plan that a stopped load did not, found by title, as the user
+// actor. An axis tied to a stake (by title) ties its actions to it.
+func (l *loader) storePlanOf(ctx context.Context, key, actor string, spec []axisSpec) error {
+	by, err := l.actor(actor)
 	if err != nil {
 		return err
 	}
-	c := l.convs[planOf]
+	c := l.convs[key]
 	p, err := l.db.Plan(ctx, by, c.ID)
 	if err != nil {
 		return err
@@ -221,7 +232,7 @@ func (l *loader) storePlan(ctx context.Context) error {
 			actions[a.Title] = true
 		}
 	}
-	for _, as := range lngPlan {
+	for _, as := range spec {
 		ax, ok := axes[as.Title]
 		if !ok {
 			ax = &plan.Axis{Title: as.Title}
@@ -243,15 +254,23 @@ func (l *loader) storePlan(ctx context.Context) error {
 			}
 			objectives[title] = o.ID
 		}
-		stake, ok := stakeID[as.Stake]
-		if !ok {
-			return fmt.Errorf("axis %q: stake %q is not stored", as.Title, as.Stake)
+		var stakes []string
+		if as.Stake != "" {
+			id, ok := stakeID[as.Stake]
+			if !ok {
+				return fmt.Errorf("axis %q: stake %q is not stored", as.Title, as.Stake)
+			}
+			stakes = []string{id}
 		}
 		for _, s := range as.Actions {
 			if actions[s.Title] {
 				continue
 			}
-			if err := l.storeAction(ctx, ax.ID, objectives[as.Objectives[s.Objective]], stake, s); err != nil {
+			var objective string
+			if s.Objective >= 0 {
+				objective = objectives[as.Objectives[s.Objective]]
+			}
+			if err := l.storeAction(ctx, by, c, ax.ID, objective, stakes, s); err != nil {
 				return fmt.Errorf("action %q: %w", s.Title, err)
 			}
 		}
@@ -259,11 +278,13 @@ func (l *loader) storePlan(ctx context.Context) error {
 	return nil
 }
 
-func (l *loader) storeAction(ctx context.Context, axisID, objectiveID, stakeID string, s actionSpec) error {
-	by, _ := l.actor("julien")
-	c := l.convs[planOf]
+func (l *loader) storeAction(ctx context.Context, by *account.User, c *convention.Convention, axisID, objectiveID string, stakes []string, s actionSpec) error {
+	status := s.Status
+	if status == "" {
+		status = plan.StatusPlanned
+	}
 	a := &plan.Action{Title: s.Title, Description: s.Description, Objective: objectiveID, Fields: s.Fields, Public: s.Public,
-		Start: s.Start, End: s.End, Status: plan.StatusPlanned, Stakes: []string{stakeID}}
+		Start: s.Start, End: s.End, Status: status, Stakes: stakes}
 	var err error
 	if a.Lead, err = l.org(ctx, s.Lead, by); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 
 	"ctg/internal/account"
 	"ctg/internal/app"
+	"ctg/internal/sso"
 )
 
 type adminData struct {
@@ -16,6 +17,12 @@ type adminData struct {
 	OrgErrors map[string]string
 	NewUser   account.NewUser
 	UserErrs  map[string]string
+	// Access requests of the single sign-on (page_sso_admin.go), and the
+	// errors of the approval of one of them.
+	Requests   []sso.Request
+	RequestFor string
+	Approval   sso.Approval
+	RequestErr map[string]string
 }
 
 var errAdminOnly = app.Errorf(app.EForbidden, "Cette page est réservée aux administrateurs.")
@@ -29,7 +36,11 @@ func (s *Server) adminData(r *http.Request) (*adminData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &adminData{Users: users, NewUser: account.NewUser{Role: account.RoleReader}}
+	requests, err := s.db.SSORequests(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	d := &adminData{Users: users, NewUser: account.NewUser{Role: account.RoleReader}, Requests: requests}
 	for _, o := range all {
 		if o.Kind == "caf" {
 			d.CAFs = append(d.CAFs, o)

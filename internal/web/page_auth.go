@@ -15,6 +15,16 @@ type signInData struct {
 	Error string
 	// The demonstration's login, shown when the data are fictitious.
 	DemoEmail, DemoPassword string
+	// SSO is the text of the single sign-on's button; no button when empty.
+	SSO string
+}
+
+// ssoLabel is the text of the single sign-on's button, "" when it is off.
+func (s *Server) ssoLabel() string {
+	if s.sso == nil {
+		return ""
+	}
+	return s.sso.Label()
 }
 
 // nextTarget keeps a post-sign-in redirect on this site.
@@ -34,7 +44,7 @@ func (s *Server) signInPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, "signin", "Connexion", "login", signInData{Next: next, DemoEmail: s.demoEmail, DemoPassword: s.demoPassword})
+	return s.render(w, r, "signin", "Connexion", "login", signInData{Next: next, DemoEmail: s.demoEmail, DemoPassword: s.demoPassword, SSO: s.ssoLabel()})
 }
 
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
@@ -42,7 +52,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return errForm
 	}
 	d := signInData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: nextTarget(r.PostFormValue("suite")),
-		DemoEmail: s.demoEmail, DemoPassword: s.demoPassword}
+		DemoEmail: s.demoEmail, DemoPassword: s.demoPassword, SSO: s.ssoLabel()}
 	if d.Email == "" || r.PostFormValue("password") == "" {
 		d.Error = "Saisissez votre adresse électronique et votre mot de passe."
 		return s.renderStatus(w, r, http.StatusUnprocessableEntity, "signin", "Connexion", "login", d)
@@ -62,11 +72,17 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
+	// A session opened through the provider ends there too (page_sso.go).
+	var provider string
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		provider = s.ssoLogoutURL(r, c.Value)
 		if err := s.db.SignOut(r.Context(), c.Value); err != nil {
 			return err
 		}
 	}
 	s.clearSession(w)
+	if provider != "" {
+		return s.ssoLeave(w, r, provider)
+	}
 	return s.redirectFlash(w, r, "/connexion", "signedout")
 }

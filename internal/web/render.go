@@ -270,6 +270,9 @@ var flashes = map[string]string{
 	"signedout": "Vous êtes déconnecté.",
 	"nochange":  "Aucune modification à enregistrer.",
 
+	"sso.approved": "La demande d'accès est approuvée : le compte est créé, la personne peut se connecter.",
+	"sso.refused":  "La demande d'accès est refusée ; la personne le verra à sa prochaine connexion.",
+
 	"facility.created": "L'équipement a été ajouté.",
 	"facility.updated": "L'équipement a été modifié.",
 	"facility.deleted": "L'équipement a été supprimé.",

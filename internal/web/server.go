@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ctg/internal/account"
+	"ctg/internal/sso"
 	"ctg/internal/store"
 	"ctg/internal/territory"
 )
@@ -34,6 +35,9 @@ type Config struct {
 	// PublicRate is how many public-form submissions one source address
 	// may send per minute; 0 for no limit.
 	PublicRate int
+	// SSO signs people in through an OpenID Connect provider (page_sso.go);
+	// off when nil.
+	SSO *sso.Client
 }
 
 // Server holds what handlers share. It keeps no state that a second server
@@ -49,6 +53,8 @@ type Server struct {
 	now                     func() time.Time
 	tmpl                    *templates
 	publicRate              int
+	// sso is the single sign-on's client; nil when it is off.
+	sso *sso.Client
 	// qtmpl are the pages of the public form, in a layout of their own.
 	qtmpl map[string]*template.Template
 	// qwrite queues the public form's writes on SQLite (see
@@ -72,6 +78,12 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if cfg.SSO != nil {
+		if err := checkSSOConfig(cfg.SSO); err != nil {
+			return nil, err
+		}
+		s.sso = cfg.SSO
 	}
 	t, err := parseTemplates()
 	if err != nil {

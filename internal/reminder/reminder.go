@@ -71,13 +71,16 @@ type Reminder struct {
 // Label is the French label of the reminder's kind.
 func (r Reminder) Label() string { return KindLabel(r.Kind) }
 
-// Action is an action of a convention as the review reminder needs it:
-// its schedule, and whether it has its review of the year due.
-type Action struct {
+// Schedule counts the actions of a convention that share a schedule (Start
+// and End, YYYY-MM-DD or empty for the convention's own), and how many of
+// them have their review of the year under review. The store reads one row
+// per schedule rather than one per action; which schedules run in the year
+// is plan.Action.RunsIn's to say.
+type Schedule struct {
 	Convention string
-	ID         string
 	Start, End string
-	Reviewed   bool
+	Actions    int
+	Reviewed   int
 }
 
 // Meeting is a meeting of a convention's committee.
@@ -91,18 +94,18 @@ type Meeting struct {
 }
 
 // Facts is what reminders are computed from, as the store reads them for
-// a day (see Window): the conventions concerned, the actions of those
-// whose past year is due for review, and the meetings coming.
+// a day (see Window): the conventions concerned, how the actions of
+// those under review stand, and the meetings coming.
 type Facts struct {
 	Conventions []*convention.Convention
-	Actions     []Action
+	Schedules   []Schedule
 	Meetings    []Meeting
 }
 
 // Window is what the store selects for a day: the signed conventions
 // ending after Today up to EndsBy, those whose period touches ReviewYear
-// (whose actions are read with their reviews of that year), and the
-// meetings from Today to MeetingsBy.
+// (whose actions are counted with their reviews of that year, see Schedule),
+// and the meetings from Today to MeetingsBy.
 type Window struct {
 	Today      string
 	EndsBy     string
@@ -151,12 +154,13 @@ func Due(f Facts, today string) []Reminder {
 			out = append(out, r)
 		}
 	}
-	// The review: actions that run in the year and have no review of it.
+	// The review: the actions that run in the year, and those of them
+	// without their review of it.
 	type tally struct{ running, missing int }
 	tallies := map[string]*tally{}
-	for _, a := range f.Actions {
-		c := byID[a.Convention]
-		if c == nil || c.Status != convention.StatusSigned || !(&plan.Action{Start: a.Start, End: a.End}).RunsIn(w.ReviewYear, c.Start, c.End) {
+	for _, s := range f.Schedules {
+		c := byID[s.Convention]
+		if c == nil || c.Status != convention.StatusSigned || !(&plan.Action{Start: s.Start, End: s.End}).RunsIn(w.ReviewYear, c.Start, c.End) {
 			continue
 		}
 		t := tallies[c.ID]
@@ -164,10 +168,8 @@ func Due(f Facts, today string) []Reminder {
 			t = &tally{}
 			tallies[c.ID] = t
 		}
-		t.running++
-		if !a.Reviewed {
-			t.missing++
-		}
+		t.running += s.Actions
+		t.missing += s.Actions - s.Reviewed
 	}
 	for _, c := range f.Conventions {
 		if t := tallies[c.ID]; t != nil && t.missing > 0 {

@@ -36,17 +36,17 @@ func TestDue(t *testing.T) {
 	preparing := &convention.Convention{ID: "prep", Title: "CTG Montesquieu 2027-2031", Status: convention.StatusElaboration, Start: "2027-01-01", End: "2027-06-30"}
 	f := reminder.Facts{
 		Conventions: []*convention.Convention{latitude, later, renewed, preparing},
-		Actions: []reminder.Action{
-			// Latitude's 2025: three actions run, one reviewed; one ended in 2024, one starts in 2027.
-			{Convention: "lat", ID: "a1", Reviewed: true},
-			{Convention: "lat", ID: "a2"},
-			{Convention: "lat", ID: "a3", Start: "2025-06-01", End: "2025-12-31"},
-			{Convention: "lat", ID: "a4", End: "2024-12-31"},
-			{Convention: "lat", ID: "a5", Start: "2027-01-01"},
+		Schedules: []reminder.Schedule{
+			// Latitude's 2025: three actions run, one reviewed; two ended
+			// in 2024, one starts in 2027 (one of them reviewed all the same).
+			{Convention: "lat", Actions: 2, Reviewed: 1},
+			{Convention: "lat", Start: "2025-06-01", End: "2025-12-31", Actions: 1},
+			{Convention: "lat", End: "2024-12-31", Actions: 2, Reviewed: 1},
+			{Convention: "lat", Start: "2027-01-01", Actions: 1},
 			// Bordeaux's 2025 is complete.
-			{Convention: "bdx", ID: "b1", Reviewed: true},
+			{Convention: "bdx", Actions: 4, Reviewed: 4},
 			// A convention being prepared has no review to give.
-			{Convention: "prep", ID: "p1"},
+			{Convention: "prep", Actions: 1},
 		},
 		Meetings: []reminder.Meeting{
 			{ID: "m1", Convention: "prep", Committee: "copil", Date: "2026-03-16", Place: "Mairie de Saint-Savin"},
@@ -76,7 +76,7 @@ func TestDue(t *testing.T) {
 	}
 
 	// In January, the review due is still the year before's.
-	if got := reminder.Due(reminder.Facts{Conventions: []*convention.Convention{later}, Actions: []reminder.Action{{Convention: "bdx", ID: "b1"}}}, "2026-01-15"); len(got) != 1 ||
+	if got := reminder.Due(reminder.Facts{Conventions: []*convention.Convention{later}, Schedules: []reminder.Schedule{{Convention: "bdx", Actions: 1}}}, "2026-01-15"); len(got) != 1 ||
 		!strings.Contains(got[0].Message, "bilan 2024") || !strings.Contains(got[0].Message, "1 action sur 1 sans bilan") || got[0].Due != "2025-01-31" {
 		t.Errorf("January: %+v", got)
 	}

@@ -78,8 +78,8 @@ func (db *DB) DueReminders(ctx context.Context, today string) ([]reminder.Delive
 // for the conventions u may see (every convention when u is nil): the
 // conventions that end in the window, touch the year under review or have
 // a meeting in the window, with their parties; the actions of those under
-// review with whether each has its review of the year; the meetings of the
-// window.
+// review counted by schedule with their reviews of the year; the meetings
+// of the window.
 func (db *DB) reminderFacts(ctx context.Context, u *account.User, w reminder.Window) (reminder.Facts, error) {
 	f := reminder.Facts{Conventions: []*convention.Convention{}}
 	yearStart, yearEnd := fmt.Sprintf("%04d-01-01", w.ReviewYear), fmt.Sprintf("%04d-12-31", w.ReviewYear)
@@ -114,24 +114,25 @@ func (db *DB) reminderFacts(ctx context.Context, u *account.User, w reminder.Win
 		}
 	}
 	if len(reviewed) > 0 {
-		var actions []struct {
-			ID         string `db:"id"`
-			Convention string `db:"convention_id"`
-			Start      string `db:"start_on"`
-			End        string `db:"end_on"`
-			Reviewed   bool   `db:"reviewed"`
-		}
-		q, args, err := sqlx.In(`SELECT a.id, a.convention_id, a.start_on, a.end_on, r.action_id IS NOT NULL AS reviewed
+		q, args, err := sqlx.In(`SELECT a.convention_id, a.start_on, a.end_on, COUNT(*) AS actions, COUNT(r.action_id) AS reviewed
 			FROM actions a LEFT JOIN action_reviews r ON r.action_id = a.id AND r.year = ?
-			WHERE a.convention_id IN (?)`, w.ReviewYear, reviewed)
+			WHERE a.convention_id IN (?)
+			GROUP BY a.convention_id, a.start_on, a.end_on`, w.ReviewYear, reviewed)
 		if err != nil {
 			return f, err
 		}
-		if err := sel(ctx, db.x, &actions, q, args...); err != nil {
+		var schedules []struct {
+			Convention string `db:"convention_id"`
+			Start      string `db:"start_on"`
+			End        string `db:"end_on"`
+			Actions    int    `db:"actions"`
+			Reviewed   int    `db:"reviewed"`
+		}
+		if err := sel(ctx, db.x, &schedules, q, args...); err != nil {
 			return f, err
 		}
-		for _, a := range actions {
-			f.Actions = append(f.Actions, reminder.Action{Convention: a.Convention, ID: a.ID, Start: a.Start, End: a.End, Reviewed: a.Reviewed})
+		for _, s := range schedules {
+			f.Schedules = append(f.Schedules, reminder.Schedule{Convention: s.Convention, Start: s.Start, End: s.End, Actions: s.Actions, Reviewed: s.Reviewed})
 		}
 	}
 	if len(ids) > 0 {

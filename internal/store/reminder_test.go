@@ -13,6 +13,7 @@ import (
 	"ctg/internal/account"
 	"ctg/internal/committee"
 	"ctg/internal/convention"
+	"ctg/internal/plan"
 	"ctg/internal/reminder"
 	"ctg/internal/store"
 	"ctg/internal/testdb"
@@ -43,6 +44,13 @@ func newReminderFixture(t *testing.T, dsn string) *reminderFixture {
 	axis := f.axis(t, f.cid, "Petite enfance")
 	for _, title := range []string{"Un relais petite enfance itinérant", "Des places en crèche", "Un guide des modes d'accueil"} {
 		f.actions = append(f.actions, f.action(t, axis.ID, title).ID)
+	}
+	// Two actions that do not run in 2025: one ended in 2024, one starts in 2026.
+	for _, a := range []*plan.Action{{Title: "Un forum des familles", End: "2024-06-30"}, {Title: "Un accueil de loisirs", Start: "2026-01-05"}} {
+		a.Lead, a.Fields = f.cc, []string{"jeunesse"}
+		if err := f.db.CreateAction(ctx, f.editor, axis.ID, a); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := f.db.SQL().ExecContext(ctx, f.db.SQL().Rebind(`INSERT INTO action_reviews (action_id, year, status, version, updated_at) VALUES (?, 2025, 'done', 1, ?)`),
 		f.actions[0], f.db.Now()); err != nil {
@@ -132,9 +140,10 @@ func TestReminders(t *testing.T) {
 		if kinds(got) != fmt.Sprintf("meeting_soon %[2]s 2026-03-10, convention_ending %[1]s 2026-12-31", f.cid, f.copil) {
 			t.Errorf("after the reviews: %s", kinds(got))
 		}
-		// A year later the convention has ended: its 2026 review is due, nothing else.
+		// A year later the convention has ended: its 2026 review is due
+		// (of the action that started in 2026 too), nothing else.
 		got, _ = f.db.Reminders(ctx, f.reader, "2027-03-02")
-		if kinds(got) != fmt.Sprintf("review_due %s 2027-01-31", f.cid) || !strings.Contains(got[0].Message, "3 actions sur 3") {
+		if kinds(got) != fmt.Sprintf("review_due %s 2027-01-31", f.cid) || !strings.Contains(got[0].Message, "4 actions sur 4") {
 			t.Errorf("in 2027: %s", kinds(got))
 		}
 	})

@@ -47,6 +47,10 @@ type pdfWriter struct {
 	// targets.
 	pages []int
 	links []int
+	// style and size are the font last set through font, which skips
+	// setting it again: fpdf writes each change into the page.
+	style string
+	size  float64
 }
 
 // writePDF writes doc as PDF. A document with a table of contents is laid
@@ -134,7 +138,13 @@ func isCover(b block) bool {
 
 func (p *pdfWriter) color(c rgb) { p.f.SetTextColor(c.r, c.g, c.b) }
 
-func (p *pdfWriter) font(styleStr string, size float64) { p.f.SetFont("sans", styleStr, size) }
+func (p *pdfWriter) font(styleStr string, size float64) {
+	if styleStr == p.style && size == p.size {
+		return
+	}
+	p.style, p.size = styleStr, size
+	p.f.SetFont("sans", styleStr, size)
+}
 
 func (p *pdfWriter) footer(cover bool) {
 	f := p.f
@@ -152,6 +162,8 @@ func (p *pdfWriter) footer(cover bool) {
 	f.CellFormat(bodyW-30, 5, title, "", 0, "L", false, 0, "")
 	f.CellFormat(30, 5, num, "", 0, "R", false, 0, "")
 	p.color(colText)
+	// fpdf sets the page's font again after the footer, behind font's back.
+	p.style, p.size = "", 0
 }
 
 // fit shortens s with an ellipsis until it fits in w with the current font.
@@ -328,26 +340,23 @@ func isList(b block) bool {
 // together) and at line breaks; a word longer than a line is cut.
 func (p *pdfWriter) split(text string, w float64) []string {
 	f := p.f
+	space := f.GetStringWidth(" ")
 	var lines []string
 	for _, hard := range strings.Split(text, "\n") {
-		words := strings.Split(hard, " ")
-		cur := ""
-		for _, word := range words {
+		cur, curW := "", 0.0
+		for _, word := range strings.Split(hard, " ") {
 			if word == "" {
 				continue
 			}
-			try := word
-			if cur != "" {
-				try = cur + " " + word
-			}
-			if f.GetStringWidth(try) <= w {
-				cur = try
+			ww := f.GetStringWidth(word)
+			if cur != "" && curW+space+ww <= w {
+				cur, curW = cur+" "+word, curW+space+ww
 				continue
 			}
 			if cur != "" {
 				lines = append(lines, cur)
 			}
-			for f.GetStringWidth(word) > w {
+			for ww > w {
 				r := []rune(word)
 				n := len(r) - 1
 				for n > 1 && f.GetStringWidth(string(r[:n])) > w {
@@ -355,8 +364,9 @@ func (p *pdfWriter) split(text string, w float64) []string {
 				}
 				lines = append(lines, string(r[:n]))
 				word = string(r[n:])
+				ww = f.GetStringWidth(word)
 			}
-			cur = word
+			cur, curW = word, ww
 		}
 		lines = append(lines, cur)
 	}

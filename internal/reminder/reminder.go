@@ -234,12 +234,19 @@ func meetingSoon(c *convention.Convention, m Meeting) Reminder {
 		Link: "/conventions/" + c.ID + "/comites/" + m.ID}
 }
 
-// Receives reports whether u is sent the reminders of c: an editor or
-// administrator of the convention's CAF or of one of its parties, whose
-// account is active. Administrators of other organisations see every
-// convention but are not mailed about each.
+// Follows reports whether the reminders of c are u's, on the dashboard: c
+// is a convention of u's organisation, as its CAF or a party, that u may
+// see. An administrator sees every convention but follows those of their
+// own organisation, rather than every reminder of France.
+func Follows(u *account.User, c *convention.Convention) bool {
+	return convention.Visible(u, c) && c.HasParty(u.OrgID)
+}
+
+// Receives reports whether u is mailed the reminders of c: an editor or
+// administrator who follows it, whose account is active. Readers see them
+// on their dashboard only.
 func Receives(u *account.User, c *convention.Convention) bool {
-	return u != nil && !u.Disabled && u.CanEdit() && c.HasParty(u.OrgID)
+	return u != nil && !u.Disabled && u.CanEdit() && Follows(u, c)
 }
 
 // FrenchDate writes a YYYY-MM-DD date as 21/11/2026.

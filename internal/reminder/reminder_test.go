@@ -116,12 +116,18 @@ func TestReceives(t *testing.T) {
 		{account.User{OrgID: "cc", Role: account.RoleAdmin}, true},
 		{account.User{OrgID: "cc", Role: account.RoleReader}, false},
 		{account.User{OrgID: "cc", Role: account.RoleEditor, Disabled: true}, false},
-		// An administrator elsewhere sees the convention but is not mailed about it.
+		// An administrator elsewhere sees the convention but does not follow it.
 		{account.User{OrgID: "caf-75", Role: account.RoleAdmin}, false},
 	} {
 		if got := reminder.Receives(&tc.u, c); got != tc.want {
 			t.Errorf("Receives(%+v) = %v", tc.u, got)
 		}
+	}
+	// A reader follows the conventions of their organisation on the
+	// dashboard, without mails.
+	reader := account.User{OrgID: "cc", Role: account.RoleReader}
+	if !reminder.Follows(&reader, c) || reminder.Follows(&account.User{OrgID: "caf-75", Role: account.RoleAdmin}, c) {
+		t.Error("Follows: a reader of a party does not follow, or an administrator elsewhere does")
 	}
 }
 

@@ -16,7 +16,8 @@ import (
 )
 
 // Reminders returns the reminders u should see on today (YYYY-MM-DD): those
-// of the conventions u may see, by date. It reads in five small queries
+// of the conventions u follows (reminder.Follows: of u's organisation, and
+// visible to u), by date. It reads in five small queries
 // whatever the number of conventions (see reminderFacts), cheap enough for
 // the dashboard.
 func (db *DB) Reminders(ctx context.Context, u *account.User, today string) ([]reminder.Reminder, error) {
@@ -75,7 +76,7 @@ func (db *DB) DueReminders(ctx context.Context, today string) ([]reminder.Delive
 }
 
 // reminderFacts reads what the reminders of window w are computed from,
-// for the conventions u may see (every convention when u is nil): the
+// for the conventions u follows (every convention when u is nil): the
 // conventions that end in the window, touch the year under review or have
 // a meeting in the window, with their parties; the actions of those under
 // review counted by schedule with their reviews of the year; the meetings
@@ -87,9 +88,9 @@ func (db *DB) reminderFacts(ctx context.Context, u *account.User, w reminder.Win
 		WHERE ((c.status = 'signed' AND ((c.end_date > ? AND c.end_date <= ?) OR (c.start_date <= ? AND c.end_date >= ?)))
 			OR EXISTS (SELECT 1 FROM meetings m WHERE m.convention_id = c.id AND m.held_on >= ? AND m.held_on <= ?))`
 	args := []any{w.Today, w.EndsBy, yearEnd, yearStart, w.Today, w.MeetingsBy}
-	if u != nil && !u.IsAdmin() {
-		// convention.Visible decides below; this keeps the others out
-		// of the reading.
+	if u != nil {
+		// reminder.Follows decides below; this keeps the others out of
+		// the reading.
 		q += ` AND (c.caf_id = ? OR EXISTS (SELECT 1 FROM convention_parties p WHERE p.convention_id = c.id AND p.organisation_id = ?))`
 		args = append(args, u.OrgID, u.OrgID)
 	}
@@ -104,7 +105,7 @@ func (db *DB) reminderFacts(ctx context.Context, u *account.User, w reminder.Win
 		return f, err
 	}
 	if u != nil {
-		f.Conventions = slices.DeleteFunc(f.Conventions, func(c *convention.Convention) bool { return !convention.Visible(u, c) })
+		f.Conventions = slices.DeleteFunc(f.Conventions, func(c *convention.Convention) bool { return !reminder.Follows(u, c) })
 	}
 	var ids, reviewed []string
 	for _, c := range f.Conventions {

@@ -177,7 +177,15 @@ func (s *Server) meetingsData(r *http.Request, id string) (*meetingsData, error)
 	}
 	slices.Reverse(d.Upcoming) // the next one first
 	if d.CanEdit {
-		if d.Orgs, err = s.actionOrgs(r, c, nil); err != nil {
+		// The organisations of the attendees already recorded stay in the
+		// list, another CAF's included, so that changing a meeting keeps them.
+		var chosen []string
+		for _, m := range ms {
+			for _, a := range m.Attendees {
+				chosen = append(chosen, a.Organisation)
+			}
+		}
+		if d.Orgs, err = s.actionOrgs(r, c, chosen); err != nil {
 			return nil, err
 		}
 	}

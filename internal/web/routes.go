@@ -287,6 +287,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/v1/conventions/{id}/plan.xlsx", s.api(s.apiPlanXLSX))
 	mux.Handle("GET /api/v1/conventions/{id}/evaluation.pdf", s.api(s.apiEvaluationPDF))
 	// (reminders block)
+	mux.Handle("GET /api/v1/reminders", s.api(s.apiReminders))
 
 	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
 

@@ -254,6 +254,7 @@ func TestAxe(t *testing.T) {
 	pages = append(pages, surveyAxePages(t, srv)...)
 	pages = append(pages, budgetAxePages(t, srv)...)
 	pages = append(pages, planAxePages(t, srv)...)
+	pages = append(pages, reviewAxePages(t, srv)...)
 	pages = append(pages, meetingAxePages(t, srv)...)
 	pages = append(pages, amendmentAxePages(t, srv)...)
 

@@ -284,6 +284,17 @@ func byFunder(lines []budget.Line, names map[string]string) []Money {
 	return out
 }
 
+// AnyKnown reports whether any of ms has an actual amount known: a total
+// of nothing known is not shown as nothing spent.
+func AnyKnown(ms []Money) bool {
+	for _, m := range ms {
+		if m.ActualKnown {
+			return true
+		}
+	}
+	return false
+}
+
 func sumMoney(ms []Money) (planned, actual int64) {
 	for _, m := range ms {
 		planned += m.PlannedCents

@@ -280,8 +280,8 @@ var fieldLabels = map[string]string{
 	"review.create": "Bilan annuel d'une action écrit", "review.update": "Bilan annuel d'une action modifié",
 	"budget.actuals": "Montants réalisés d'une action saisis", "review_comment.create": "Commentaire sur un bilan annuel",
 	"evaluation.update": "Évaluation finale modifiée", "convention.renewal": "Convention issue d'un renouvellement",
-	"convention.renewed": "Renouvellement démarré",
-	"year": "Année", "done": "Réalisé", "difficulties": "Difficultés", "next_steps": "Suites à donner",
+	"convention.renewed": "Renouvellement démarré", "year": "Année",
+	"done": "Réalisé", "difficulties": "Difficultés", "next_steps": "Suites à donner",
 	"author": "Auteur", "organisation": "Organisation", "subject": "Sujet", "results": "Résultats", "assessment": "Appréciation",
 	"carry_on": "À reconduire", "renewal": "Nouvelle convention",
 

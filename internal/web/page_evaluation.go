@@ -145,12 +145,12 @@ func evaluationCharts(e *review.Evaluation) (funders, years, indicators budgetCh
 	for _, f := range e.ByFunder {
 		names, planned, actual = append(names, f.Name), append(planned, budget.Euros(f.PlannedCents)), append(actual, budget.Euros(f.ActualCents))
 	}
-	funders = budgetChart{ID: "chart-eval-funders", Title: "Prévu et réalisé sur la période, par financeur", Option: plannedActual(names, planned, actual, true)}
+	funders = budgetChart{ID: "chart-eval-funders", Title: "Prévu et réalisé sur la période, par financeur", Option: tidyBars(plannedActual(names, planned, actual, true))}
 	names, planned, actual = nil, nil, nil
 	for _, y := range e.ByYear {
 		names, planned, actual = append(names, strconv.Itoa(y.Year)), append(planned, budget.Euros(y.PlannedCents)), append(actual, budget.Euros(y.ActualCents))
 	}
-	years = budgetChart{ID: "chart-eval-years", Title: "Prévu et réalisé, année par année", Option: plannedActual(names, planned, actual, false)}
+	years = budgetChart{ID: "chart-eval-years", Title: "Prévu et réalisé, année par année", Option: tidyBars(plannedActual(names, planned, actual, false))}
 	var axes []string
 	var met, notMet, unknown []int
 	for _, x := range e.Axes {

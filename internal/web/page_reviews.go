@@ -24,6 +24,7 @@ import (
 func init() {
 	funcs["reviewStatus"] = plan.StatusLabel
 	funcs["paragraphsOf"] = paragraphs
+	funcs["anyKnown"] = review.AnyKnown
 }
 
 // campaignYear is a year of the campaign page.
@@ -68,14 +69,15 @@ func (s *Server) reviewsPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	first, last := plan.Years(c)
+	todayYear, _ := strconv.Atoi(s.today()[:4])
 	d := &reviewsData{C: c, CanEdit: convention.CheckEdit(u, c) == nil, Current: currentYear(s.today(), first, last)}
 	for _, y := range years {
 		cy := campaignYear{CampaignYear: review.CampaignYear{Year: y.Year, Actions: y.Actions, Reviewed: y.Reviewed, Comments: len(y.Comments)},
 			Share: budget.Share(int64(y.Reviewed), int64(y.Actions)), ToReview: y.ToReview(), Open: y.Year == d.Current}
 		switch {
-		case y.Year < d.Current:
+		case y.Year < todayYear:
 			cy.When = "past"
-		case y.Year == d.Current:
+		case y.Year == todayYear:
 			cy.When = "current"
 		default:
 			cy.When = "future"
@@ -214,6 +216,33 @@ func (s *Server) conventionParties(r *http.Request, c *convention.Convention) ([
 	return out, nil
 }
 
+// statusColors are the colours of the statuses of actions in charts, those
+// of their badges: the reader matches a slice with a badge of the table.
+var statusColors = map[string]string{
+	plan.StatusPlanned: "#2f6fb3", plan.StatusInProgress: "#0b5d6e", plan.StatusDone: "#3f8f4f",
+	plan.StatusAbandoned: "#6b7785", plan.StatusLate: "#b5475d",
+}
+
+// tidyBars keeps the labels of a bar chart of plannedActual readable on a
+// phone: the amounts of the value axis that would overlap are hidden, and
+// the long names of a horizontal one (funders) wrap within a width rather
+// than squeeze the bars.
+func tidyBars(opt map[string]any) map[string]any {
+	for _, k := range []string{"xAxis", "yAxis"} {
+		a, ok := opt[k].(map[string]any)
+		if !ok {
+			continue
+		}
+		if a["type"] == "value" {
+			a["axisLabel"] = map[string]any{"hideOverlap": true}
+		} else if k == "yAxis" {
+			a["axisLabel"] = map[string]any{"width": 140, "overflow": "break"}
+		}
+	}
+	opt["grid"] = map[string]any{"left": 8, "right": 40, "top": 36, "bottom": 8, "containLabel": true}
+	return opt
+}
+
 // yearCharts builds the charts of the review of a year: money by funder
 // and by axis, planned against actual (in euros), and the actions by the
 // status their review gives them, those without a review apart.
@@ -224,16 +253,16 @@ func yearCharts(y *review.YearReview) (funders, axes, statuses budgetChart) {
 		names, planned, actual = append(names, f.Name), append(planned, budget.Euros(f.PlannedCents)), append(actual, budget.Euros(f.ActualCents))
 	}
 	funders = budgetChart{ID: "chart-year-funders", Title: "Prévu et réalisé " + strconv.Itoa(y.Year) + " par financeur",
-		Option: plannedActual(names, planned, actual, true)}
+		Option: tidyBars(plannedActual(names, planned, actual, true))}
 	names, planned, actual = nil, nil, nil
 	for _, x := range y.Axes {
 		names, planned, actual = append(names, "Axe "+strconv.Itoa(x.Number)), append(planned, budget.Euros(x.PlannedCents)), append(actual, budget.Euros(x.ActualCents))
 	}
 	axes = budgetChart{ID: "chart-year-axes", Title: "Prévu et réalisé " + strconv.Itoa(y.Year) + " par axe",
-		Option: plannedActual(names, planned, actual, true)}
+		Option: tidyBars(plannedActual(names, planned, actual, true))}
 	var data []any
 	for _, st := range y.ByStatus {
-		data = append(data, map[string]any{"name": st.Label, "value": st.Count})
+		data = append(data, map[string]any{"name": st.Label, "value": st.Count, "itemStyle": map[string]any{"color": statusColors[st.Status]}})
 	}
 	if n := y.Actions - y.Reviewed; n > 0 {
 		data = append(data, map[string]any{"name": "Bilan non saisi", "value": n, "itemStyle": map[string]any{"color": "#c3cad0"}})

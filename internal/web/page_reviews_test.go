@@ -163,7 +163,7 @@ func TestReviewPages(t *testing.T) {
 
 	page := s.get(s.coordinator, "/conventions/"+s.c.ID+"/bilans", http.StatusOK)
 	text := readText(page)
-	if !strings.Contains(text, "0 action faite sur 1") || !strings.Contains(text, "Axe 1 / Action 1") {
+	if !strings.Contains(text, "0 bilan fait sur 1 action") || !strings.Contains(text, "Axe 1 / Action 1") {
 		t.Errorf("campaign before: %s", text)
 	}
 	b, _ := s.db.Budget(ctx, s.editor, s.a1.ID)

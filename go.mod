@@ -5,18 +5,21 @@ go 1.26.8
 require (
 	github.com/chromedp/cdproto v0.159.0
 	github.com/chromedp/chromedp v0.23.0 // the generic API; browser tests only
+	github.com/coreos/go-oidc/v3 v3.21.0 // single sign-on (OpenID Connect, ProConnect); pinned to the latest release the module proxy serves
 	github.com/go-pdf/fpdf v0.9.0 // PDF documents; the last release (the repository is archived, the API stable)
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/jmoiron/sqlx v1.4.0
 	github.com/pressly/goose/v3 v3.29.0
 	github.com/xuri/excelize/v2 v2.11.0
 	golang.org/x/crypto v0.58.0
+	golang.org/x/oauth2 v0.37.0 // the code exchange under go-oidc; pinned to the latest release the module proxy serves
 	golang.org/x/text v0.43.0
 	modernc.org/sqlite v1.60.1 // pinned: v1.61 breaks go mod tidy
 )
 
 require (
 	github.com/dustin/go-humanize v1.1.0 // indirect
+	github.com/go-jose/go-jose/v4 v4.1.4 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"ctg/internal/demo"
+	"ctg/internal/sso"
 	"ctg/internal/store"
 	"ctg/internal/territory"
 	"ctg/internal/web"
@@ -25,6 +26,9 @@ type ServeConfig struct {
 	// PublicRate is the public-form submissions accepted per source
 	// address per minute; 0 for no limit.
 	PublicRate int
+	// SSO is the single sign-on's provider (sso.go); off when none of
+	// its settings is given.
+	SSO sso.Config
 	// Reminders says how reminders are mailed (reminders.go).
 	Reminders RemindersConfig
 	Log       *slog.Logger
@@ -69,7 +73,12 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 			cfg.Stdout(fmt.Sprintf("Données de démonstration fictives chargées. Connexion : %s / %s", login.Email, login.Password))
 		}
 	}
-	s, err := web.New(web.Config{DB: db, Ref: ref, Log: cfg.Log, Demo: cfg.Demo, SecureCookies: cfg.Secure, PublicRate: cfg.PublicRate,
+	client, err := startSSO(ctx, cfg.SSO, cfg.Log)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s, err := web.New(web.Config{DB: db, Ref: ref, Log: cfg.Log, Demo: cfg.Demo, SecureCookies: cfg.Secure, PublicRate: cfg.PublicRate, SSO: client,
 		DemoEmail: login.Email, DemoPassword: login.Password})
 	if err != nil {
 		db.Close()
@@ -134,10 +143,15 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 	secure := f.Bool("secure-cookies", false, "cookies réservés à HTTPS (derrière un proxy TLS)")
 	rate := f.Int("public-rate", 600, "réponses publiques acceptées par adresse et par minute (0 : sans limite)")
 	reminders := newReminderFlags(f)
+	oidc := newSSOFlags(f)
 	if _, err := f.parse(args); err != nil {
 		return err
 	}
 	rc, err := reminders.config()
+	if err != nil {
+		return err
+	}
+	sc, err := oidc.config()
 	if err != nil {
 		return err
 	}
@@ -149,7 +163,7 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 		log = slog.New(slog.NewJSONHandler(stdio.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	}
 	start := time.Now()
-	r, err := Start(ctx, ServeConfig{Addr: *addr, DB: *dsn, Demo: *withDemo, Secure: *secure, PublicRate: *rate, Reminders: rc, Log: log,
+	r, err := Start(ctx, ServeConfig{Addr: *addr, DB: *dsn, Demo: *withDemo, Secure: *secure, PublicRate: *rate, Reminders: rc, SSO: sc, Log: log,
 		Stdout: func(s string) { fmt.Fprintln(stdio.Stdout, s) }})
 	if err != nil {
 		return err

@@ -201,6 +201,7 @@ func TestEveryTemplateRenders(t *testing.T) {
 	requests = append(requests, meetingRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, amendmentRenderCases(t, db, advisor, reader)...)
 	requests = append(requests, documentsRenderCases(t, db, advisor, reader)...)
+	requests = append(requests, ssoRenderCases(t, db, admin)...)
 
 	markers := templateMarkers(t)
 	covered := map[string][]string{}

@@ -65,7 +65,7 @@ func (db *DB) Evaluation(ctx context.Context, u *account.User, conventionID stri
 	if err != nil {
 		return nil, fmt.Errorf("store.Evaluation: %w", err)
 	}
-	f, err := reviewFacts(ctx, db.x, c)
+	f, err := reviewFacts(ctx, db.x, c, 0)
 	if err != nil {
 		return nil, fmt.Errorf("store.Evaluation: %w", err)
 	}

@@ -73,7 +73,7 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 			cfg.Stdout(fmt.Sprintf("Données de démonstration fictives chargées. Connexion : %s / %s", login.Email, login.Password))
 		}
 	}
-	client, err := startSSO(ctx, cfg.SSO, cfg.Log)
+	client, err := newSSO(cfg.SSO)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -84,6 +84,7 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		db.Close()
 		return nil, err
 	}
+	discoverSSO(ctx, client, cfg.Log)
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		db.Close()

@@ -38,11 +38,8 @@ func (sf *ssoFlags) config() (sso.Config, error) {
 	return c, nil
 }
 
-// startSSO makes the single sign-on's client and discovers the provider,
-// within the client's timeout. A provider down at start is logged and
-// tried again at the first sign-in: ctg serves all the same, with
-// passwords.
-func startSSO(ctx context.Context, cfg sso.Config, log *slog.Logger) (*sso.Client, error) {
+// newSSO makes the single sign-on's client, nil when it is off.
+func newSSO(cfg sso.Config) (*sso.Client, error) {
 	if !cfg.Enabled() {
 		return nil, nil
 	}
@@ -50,10 +47,20 @@ func startSSO(ctx context.Context, cfg sso.Config, log *slog.Logger) (*sso.Clien
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
-	if err := c.Discover(ctx); err != nil {
-		log.Warn("single sign-on: the provider does not answer; tried again at the first sign-in", "issuer", cfg.Issuer, "err", err)
-	} else {
-		log.Info("single sign-on ready", "issuer", cfg.Issuer)
-	}
 	return c, nil
+}
+
+// discoverSSO fetches the provider's discovery document, within the
+// client's timeout, once the server has accepted the settings. A provider
+// down at start is logged and tried again at the first sign-in: ctg
+// serves all the same, with passwords.
+func discoverSSO(ctx context.Context, c *sso.Client, log *slog.Logger) {
+	if c == nil {
+		return
+	}
+	if err := c.Discover(ctx); err != nil {
+		log.Warn("single sign-on: the provider does not answer; tried again at the first sign-in", "issuer", c.Issuer(), "err", err)
+		return
+	}
+	log.Info("single sign-on ready", "issuer", c.Issuer())
 }

@@ -24,11 +24,12 @@ const (
 	ssoCookie = "ctg_oidc"
 )
 
-// checkSSOConfig refuses a callback URL that ctg does not serve.
+// checkSSOConfig refuses a callback URL that ctg does not serve, with a
+// French message for the command line.
 func checkSSOConfig(c *sso.Client) error {
 	u, err := url.Parse(c.RedirectURL())
 	if err != nil || u.Path != ssoCallbackPath {
-		return errors.New("--oidc-redirect-url doit se terminer par " + ssoCallbackPath + ", l'adresse où ctg reçoit le retour du fournisseur d'identité.")
+		return app.Errorf(app.EInvalid, "--oidc-redirect-url doit se terminer par %s, l'adresse où ctg reçoit le retour du fournisseur d'identité.", ssoCallbackPath)
 	}
 	return nil
 }

@@ -206,6 +206,8 @@ func (s *Server) ssoLogoutURL(r *http.Request, secret string) string {
 // serves where refresh is off.
 func (s *Server) ssoLeave(w http.ResponseWriter, r *http.Request, to string) error {
 	w.Header().Set("Refresh", "0; url="+to)
+	// The session is gone: the page is shown signed out.
+	r = r.WithContext(account.WithUser(r.Context(), nil))
 	return s.renderSSO(w, r, http.StatusOK, "Déconnexion", ssoData{Kind: "logout", LogoutURL: to})
 }
 

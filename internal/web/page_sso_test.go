@@ -389,7 +389,7 @@ func TestSSOLogout(t *testing.T) {
 		t.Fatalf("ID token kept with the session: %q %v", idToken, err)
 	}
 	res, body := b.do(http.MethodPost, "/deconnexion", url.Values{})
-	if res.StatusCode != 200 || !strings.Contains(body, "Déconnexion en cours") {
+	if res.StatusCode != 200 || !strings.Contains(body, "Déconnexion en cours") || strings.Contains(body, `action="/deconnexion"`) {
 		t.Fatalf("logout: %d\n%s", res.StatusCode, excerpt(body))
 	}
 	checkFullPage(t, body)

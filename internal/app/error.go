@@ -18,6 +18,7 @@ const (
 	EPreconditionFailed = "precondition_failed"
 	ETooLarge           = "too_large"
 	ETooManyRequests    = "too_many_requests"
+	EUnavailable        = "unavailable"
 	EInternal           = "internal"
 )
 
@@ -49,6 +50,11 @@ func Invalid(message string, fields map[string]string) *Error {
 
 // ErrNotFound is the generic "does not exist or is not visible" error.
 var ErrNotFound = &Error{Code: ENotFound, Message: "Cette ressource n'existe pas ou ne vous est pas accessible."}
+
+// ErrUnavailable is what a person is told while the database does not
+// answer (stopped, restarting, unreachable, or every connection busy): the
+// request may succeed if sent again a little later.
+var ErrUnavailable = &Error{Code: EUnavailable, Message: "Le service est momentanément indisponible. Réessayez dans quelques instants."}
 
 // ErrorCode returns the code of the first *Error in err's chain, EInternal for
 // any other non-nil error, and "" for nil.

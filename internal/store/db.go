@@ -8,12 +8,17 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/url"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -54,7 +59,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	var err error
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		db.Dialect = Postgres
-		db.x, err = sqlx.Open("pgx", dsn)
+		db.x, err = sqlx.Open("pgx", withConnectTimeout(dsn))
 		if err != nil {
 			return nil, fmt.Errorf("store.Open: %w", err)
 		}
@@ -85,6 +90,24 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
+// withConnectTimeout bounds each connection attempt (5 s) unless the URL
+// sets connect_timeout itself: without it, a database host that drops
+// packets rather than refusing holds a request for the system's TCP
+// timeout (minutes) before it can be answered 503.
+func withConnectTimeout(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // pgx says what is wrong with it
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") != "" {
+		return dsn
+	}
+	q.Set("connect_timeout", "5")
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
 func describeOpenError(err error) string {
 	msg := err.Error()
 	switch {
@@ -105,6 +128,9 @@ func (db *DB) Close() error { return db.x.Close() }
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.x.PingContext(ctx) }
+
+// Stats returns the statistics of the connection pool, for the metrics.
+func (db *DB) Stats() sql.DBStats { return db.x.Stats() }
 
 // SQL exposes the underlying handle to tests and benchmarks.
 func (db *DB) SQL() *sqlx.DB { return db.x }
@@ -183,6 +209,10 @@ func mapError(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return app.ErrNotFound
 	}
+	if Unavailable(err) {
+		// The driver's error stays in the chain for the log.
+		return fmt.Errorf("%w: %w", app.ErrUnavailable, err)
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch pe.Code {
@@ -202,6 +232,41 @@ func mapError(err error) error {
 		}
 	}
 	return err
+}
+
+// Unavailable reports whether err says that the database cannot serve
+// now, rather than that it refused a query: the server is stopped or
+// restarting, the network to it is cut, a connection broke, it has no
+// connection left, or SQLite's write lock stayed taken past busy_timeout.
+// Such a request may succeed if sent again a little later; the web layer
+// answers it 503 with Retry-After (app.ErrUnavailable). mapError applies
+// it to what goes through Transact; the web layer to the other reads.
+func Unavailable(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exceptions; 57P01-03: the server shuts
+		// down, crashed, or is starting; 53300: too many connections.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "53300"
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		code := se.Code() & 0xff // the primary code of an extended one
+		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) || errors.Is(err, pgconn.ErrConnClosed) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne)
 }
 
 // Backup writes a consistent copy of a SQLite database to path while

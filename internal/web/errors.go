@@ -4,11 +4,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
 	"ctg/internal/app"
+	"ctg/internal/store"
 )
+
+// retryAfter is the Retry-After of a 503, in seconds: the time a database
+// restart or a failover usually takes.
+const retryAfter = "5"
 
 // statusFor is the one place where the error vocabulary meets HTTP.
 func statusFor(code string) int {
@@ -29,6 +35,8 @@ func statusFor(code string) int {
 		return http.StatusRequestEntityTooLarge
 	case app.ETooManyRequests:
 		return http.StatusTooManyRequests
+	case app.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -42,10 +50,33 @@ type errorBody struct {
 	} `json:"error"`
 }
 
+// classify gives its code to a failure of the database that the store
+// returned without mapping it (reads outside a transaction): one that does
+// not answer is unavailable (503, try again), not an internal error.
+func classify(err error) error {
+	if app.ErrorCode(err) == app.EInternal && store.Unavailable(err) {
+		return fmt.Errorf("%w: %w", app.ErrUnavailable, err)
+	}
+	return err
+}
+
+// setRetryAfter tells the client of a 503 when to try again.
+func setRetryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", retryAfter)
+	}
+}
+
 // logIfInternal logs errors that are not meant for users, once, and
-// reports whether err was one.
+// reports whether err was one. A database that does not answer is logged
+// as a warning: the operator learns of it, the user is told to try again.
 func (s *Server) logIfInternal(r *http.Request, err error) bool {
-	if app.ErrorCode(err) != app.EInternal {
+	switch app.ErrorCode(err) {
+	case app.EInternal:
+	case app.EUnavailable:
+		s.log.Warn("database unavailable", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()), "err", err)
+		return false
+	default:
 		return false
 	}
 	if errors.Is(err, context.Canceled) {
@@ -57,12 +88,14 @@ func (s *Server) logIfInternal(r *http.Request, err error) bool {
 
 // apiError writes err as the JSON error body with its status.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	err = classify(err)
 	s.logIfInternal(r, err)
 	code := app.ErrorCode(err)
 	var b errorBody
 	b.Error.Code = code
 	b.Error.Message = app.ErrorMessage(err)
 	b.Error.Fields = app.ErrorFields(err)
+	setRetryAfter(w, statusFor(code))
 	writeJSON(w, statusFor(code), b)
 }
 
@@ -78,9 +111,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // pageError renders err as an HTML page with its status.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	err = classify(err)
 	s.logIfInternal(r, err)
 	code := app.ErrorCode(err)
 	status := statusFor(code)
+	setRetryAfter(w, status)
 	if code == app.EUnauthenticated {
 		http.Redirect(w, r, "/connexion?suite="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
 		return
@@ -92,6 +127,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		http.StatusUnprocessableEntity: "Informations à corriger",
 		http.StatusTooManyRequests:     "Trop de tentatives",
 		http.StatusPreconditionFailed:  "Modification concurrente",
+		http.StatusServiceUnavailable:  "Service momentanément indisponible",
 	}[status]
 	if title == "" {
 		title = "Erreur"

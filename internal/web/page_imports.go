@@ -575,7 +575,9 @@ func (s *Server) runImport(ctx context.Context, u *account.User, table *diagnost
 	ctx = context.WithoutCancel(ctx)
 	s.Go(func() {
 		defer signal()
+		report := s.metrics.Jobs.Start(importJob)
 		_, err := s.db.ImportIndicators(ctx, s.ref, u, table, req, func(done, total int) { signal() })
+		report(err)
 		switch {
 		case err == nil:
 			if err := s.db.DeleteUpload(ctx, u, upload); err != nil {

@@ -85,10 +85,12 @@ type publicMessage struct {
 }
 
 // publicError answers err with a page of the public form: 404, 409, 410,
-// 413, 429 or 500, with a French message.
+// 413, 429, 500 or 503, with a French message.
 func (s *Server) publicError(w http.ResponseWriter, r *http.Request, sv *survey.Survey, err error) error {
+	err = classify(err)
 	s.logIfInternal(r, err)
 	status := statusFor(app.ErrorCode(err))
+	setRetryAfter(w, status)
 	msg := publicMessage{Message: app.ErrorMessage(err)}
 	if sv != nil {
 		msg.Survey = sv.Title
@@ -110,6 +112,9 @@ func (s *Server) publicError(w http.ResponseWriter, r *http.Request, sv *survey.
 		title = "Trop de réponses"
 	case status == http.StatusRequestEntityTooLarge:
 		title = "Formulaire trop volumineux"
+	case status == http.StatusServiceUnavailable:
+		title = "Service momentanément indisponible"
+		msg.Message = "Le service est momentanément indisponible : votre réponse n'a pas été enregistrée. Réessayez dans quelques instants."
 	case status == http.StatusInternalServerError:
 		msg.Message = "Une erreur est survenue de notre côté : votre réponse n'a pas été enregistrée. Réessayez dans quelques instants."
 	}

@@ -14,6 +14,7 @@ func (s *Server) Handler() http.Handler {
 		http.Redirect(w, r, "/static/favicon.svg", http.StatusMovedPermanently)
 	})
 	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
 
 	// Pages without sign-in.
 	mux.Handle("GET /connexion", s.public(s.signInPage))
@@ -293,7 +294,7 @@ func (s *Server) Handler() http.Handler {
 
 	mux.Handle("/", s.public(func(w http.ResponseWriter, r *http.Request) error { return errNoPage }))
 
-	var h http.Handler = mux
+	var h http.Handler = recordPattern(mux)
 	h = s.authenticate(h)
 	h = crossOrigin(h)
 	h = limitBodies(1<<20, h)
@@ -307,13 +308,4 @@ func cacheStatic(next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", "public, max-age=3600")
 		next.ServeHTTP(w, r)
 	})
-}
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
-	if err := s.Ready(r.Context()); err != nil {
-		s.log.Warn("health check failed", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "indisponible"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

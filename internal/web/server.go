@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ctg/internal/account"
+	"ctg/internal/metrics"
 	"ctg/internal/sso"
 	"ctg/internal/store"
 	"ctg/internal/territory"
@@ -38,6 +39,12 @@ type Config struct {
 	// SSO signs people in through an OpenID Connect provider (page_sso.go);
 	// off when nil.
 	SSO *sso.Client
+	// Metrics counts requests and background jobs; a registry of its own
+	// when nil.
+	Metrics *metrics.Registry
+	// AccessLog logs every request at Info (one line each, for JSON
+	// logs); otherwise at Debug.
+	AccessLog bool
 }
 
 // Server holds what handlers share. It keeps no state that a second server
@@ -65,11 +72,23 @@ type Server struct {
 	// bg counts the background work started by requests (imports), so that
 	// a shutdown waits for it after the HTTP server has stopped.
 	bg sync.WaitGroup
+	// metrics counts requests and jobs; accessLog puts request lines at
+	// Info (health.go, middleware.go).
+	metrics   *metrics.Registry
+	accessLog bool
+	// started is set once the server accepts requests; draining from the
+	// moment it is asked to stop (see readyz).
+	started, draining atomic.Bool
 }
 
 // New builds a Server and parses every template; a template error stops here.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, demoEmail: cfg.DemoEmail, demoPassword: cfg.DemoPassword, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now, publicRate: cfg.PublicRate}
+	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, demoEmail: cfg.DemoEmail, demoPassword: cfg.DemoPassword, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now, publicRate: cfg.PublicRate,
+		metrics: cfg.Metrics, accessLog: cfg.AccessLog}
+	if s.metrics == nil {
+		s.metrics = metrics.New(metrics.ReadBuild())
+	}
+	s.metrics.Jobs.Register(importJob)
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ctg/internal/mail"
+	"ctg/internal/metrics"
 	"ctg/internal/reminder"
 	"ctg/internal/store"
 )
@@ -73,8 +74,8 @@ func (rf *reminderFlags) config() (RemindersConfig, error) {
 // startReminders starts the reminders job when an SMTP server is
 // configured, as background work of s (run under its Go, so that a
 // shutdown waits for it before the database closes), and returns what
-// stops it.
-func startReminders(cfg RemindersConfig, db *store.DB, goFn func(func()), log *slog.Logger) (stop func(), err error) {
+// stops it. Each run is reported to jobs, for the metrics.
+func startReminders(cfg RemindersConfig, db *store.DB, goFn func(func()), jobs *metrics.Jobs, log *slog.Logger) (stop func(), err error) {
 	if cfg.Mail.Addr == "" {
 		log.Info("no SMTP server (--smtp-addr): reminders are shown on the dashboard only")
 		return func() {}, nil
@@ -86,7 +87,8 @@ func startReminders(cfg RemindersConfig, db *store.DB, goFn func(func()), log *s
 	if cfg.Every == 0 {
 		cfg.Every = time.Hour
 	}
-	j := &reminder.Job{Store: db, Mailer: sender, Holder: holderName(), Every: cfg.Every, BaseURL: cfg.BaseURL, Log: log}
+	jobs.Register(reminder.LeaseName)
+	j := &reminder.Job{Store: db, Mailer: sender, Holder: holderName(), Every: cfg.Every, BaseURL: cfg.BaseURL, Log: log, Report: jobs.Start}
 	ctx, cancel := context.WithCancel(context.Background())
 	goFn(func() { j.Run(ctx) })
 	log.Info("reminders job started", "smtp", cfg.Mail.Addr, "every", cfg.Every.String(), "holder", j.Holder)

@@ -128,7 +128,7 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		cfg.Log.Warn("stale imports could not be marked", "err", err)
 	}
 	r := &Running{Addr: ln.Addr().String(), DB: db, Ref: ref, Metrics: reg, web: s, delay: cfg.ShutdownDelay, done: make(chan error, 1)}
-	if r.stopJobs, err = startReminders(cfg.Reminders, db, s.Go, cfg.Log); err != nil {
+	if r.stopJobs, err = startReminders(cfg.Reminders, db, s.Go, s.Jobs(), cfg.Log); err != nil {
 		ln.Close()
 		if mln != nil {
 			mln.Close()

@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ctg/internal/cli"
+	"ctg/internal/mail"
+	"ctg/internal/mail/mailtest"
 	"ctg/internal/testdb"
 )
 
@@ -76,5 +79,36 @@ func TestMetrics(t *testing.T) {
 	}
 	if code, _ := get("http://" + run.MetricsAddr + "/healthz"); code != http.StatusNotFound {
 		t.Errorf("the metrics listener serves /healthz: %d", code)
+	}
+}
+
+// TestReminderRunsInMetrics checks the reminders job reports its runs to
+// the metrics: once its mails are sent, a run has completed.
+func TestReminderRunsInMetrics(t *testing.T) {
+	dsn := testdb.DSN(t, testdb.SQLite)
+	seedReminders(t, dsn)
+	smtp := mailtest.Start(t, mailtest.Options{})
+	r, err := cli.Start(context.Background(), cli.ServeConfig{Addr: "127.0.0.1:0", DB: dsn, Log: quietLogger(),
+		Reminders: cli.RemindersConfig{Every: time.Hour, Mail: mail.Config{Addr: smtp.Addr, From: "ctg@caf33.fr"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	smtp.WaitFor(t, 2)
+	var out strings.Builder
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		out.Reset()
+		if err := r.Metrics.Write(&out); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(out.String(), `ctg_jobs_completed_total{job="reminders"} 1`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no completed run of the reminders job in the metrics:\n%s", out.String())
+		}
+	}
+	if !strings.Contains(out.String(), `ctg_jobs_failed_total{job="reminders"} 0`) {
+		t.Errorf("a failed run of the reminders job:\n%s", out.String())
 	}
 }

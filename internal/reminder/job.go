@@ -53,6 +53,9 @@ type Job struct {
 	Log     *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Report, when set, is told when each run begins and returns what
+	// is told how it ended, for the metrics (metrics.Jobs.Start).
+	Report func(job string) (done func(error))
 }
 
 // Run runs the job at once, then every Every, until ctx ends. A run that
@@ -61,7 +64,16 @@ func (j *Job) Run(ctx context.Context) {
 	t := time.NewTicker(j.Every)
 	defer t.Stop()
 	for {
-		if n, err := j.RunOnce(ctx); err != nil && ctx.Err() == nil {
+		done := func(error) {}
+		if j.Report != nil {
+			done = j.Report(LeaseName)
+		}
+		n, err := j.RunOnce(ctx)
+		if ctx.Err() != nil {
+			err = nil // stopped by the shutdown, not a failure
+		}
+		done(err)
+		if err != nil {
 			j.log().Warn("reminders: run failed, will try again", "err", err, "mails", n)
 		}
 		select {

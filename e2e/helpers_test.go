@@ -206,7 +206,7 @@ func (s *server) send(t *testing.T, method, path, who string, body any, headers 
 // codeOf is the error code API.md gives each status.
 var codeOf = map[int]string{
 	422: "invalid", 404: "not_found", 409: "conflict", 403: "forbidden", 401: "unauthenticated",
-	412: "precondition_failed", 413: "too_large", 500: "internal", 429: "too_many_requests",
+	412: "precondition_failed", 413: "too_large", 500: "internal", 429: "too_many_requests", 503: "unavailable",
 }
 
 // leaks are pieces of Go, driver or SQL text that must never reach a user.

@@ -6,8 +6,8 @@
 // It is written by hand rather than with prometheus/client_golang: ctg
 // needs counters, gauges and one histogram, whose text format is a few
 // stable lines, and the reference library would bring seven modules
-// (protobuf, procfs, compression…) into a binary that has ten direct
-// dependencies. See docs/architecture.md, Dependencies.
+// (protobuf, procfs, compression…) into the binary for them. See
+// docs/architecture.md, Dependencies.
 package metrics
 
 import (

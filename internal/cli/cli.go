@@ -37,7 +37,7 @@ type IO struct {
 const usage = `ctg — conventions territoriales globales
 
 Utilisation :
-  ctg serve [--addr 127.0.0.1:8080] [--db ctg.db] [--demo]
+  ctg serve [--addr 127.0.0.1:8080] [--db ctg.db] [--demo] [--metrics-addr 127.0.0.1:9090] [--log-format text|json] [--shutdown-delay 5s]
   ctg migrate [--db …]
   ctg user add --db … --email E --name N --org ORG_ID --role admin|editor|reader   (mot de passe lu sur l'entrée standard)
   ctg token create --db … --email E [--label L]

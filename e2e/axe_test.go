@@ -257,6 +257,7 @@ func TestAxe(t *testing.T) {
 	pages = append(pages, reviewAxePages(t, srv)...)
 	pages = append(pages, meetingAxePages(t, srv)...)
 	pages = append(pages, amendmentAxePages(t, srv)...)
+	pages = append(pages, lifeAxePages(t, srv)...)
 
 	for _, size := range []struct {
 		name          string

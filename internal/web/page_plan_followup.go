@@ -264,16 +264,18 @@ func (s *Server) actionData(r *http.Request, aid string) (*actionPageData, error
 		return nil, err
 	}
 	for _, l := range b.Lines {
-		v := budgetLineView{Line: l, NatureLabel: budget.NatureLabel(l.Nature), Planned: budget.FormatCents(l.PlannedCents)}
+		v := budgetLineView{Line: l, NatureLabel: budget.NatureLabel(l.Nature), Planned: moneyText(l.PlannedCents)}
 		if l.ActualCents != nil {
-			v.Actual, d.HasActual = budget.FormatCents(*l.ActualCents), true
+			v.Actual, d.HasActual = moneyText(*l.ActualCents), true
 		}
 		d.Budget = append(d.Budget, v)
 	}
 	slices.SortStableFunc(d.Budget, func(x, y budgetLineView) int {
 		return cmp.Or(cmp.Compare(x.Year, y.Year), strings.Compare(x.FunderName, y.FunderName))
 	})
-	d.Planned, d.Actual = budget.FormatCents(b.PlannedCents), budget.FormatCents(b.ActualCents)
+	// Written as the budget pages write amounts, so that the fiche and
+	// the budget of the convention show the same figures.
+	d.Planned, d.Actual = moneyText(b.PlannedCents), moneyText(b.ActualCents)
 	return d, nil
 }
 

@@ -49,6 +49,14 @@ func buildCtg(t *testing.T) string {
 	return binPath
 }
 
+// removeBuiltCtg removes the binary buildCtg built, once every test of
+// the package is done with it (TestMain).
+func removeBuiltCtg() {
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+}
+
 // lockedBuffer collects what a child process writes while the test reads.
 type lockedBuffer struct {
 	mu sync.Mutex

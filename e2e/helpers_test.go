@@ -60,7 +60,9 @@ func TestMain(m *testing.M) {
 	if !testing.Verbose() {
 		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBuiltCtg()
+	os.Exit(code)
 }
 
 // quietLog keeps the server's log out of the test output unless -v asks

@@ -164,18 +164,42 @@ var ErrBadCredentials = &app.Error{Code: app.EUnauthenticated, Message: "Adresse
 // SignIn checks credentials with throttling per e-mail address, and returns
 // the user and a new session secret valid for ttl. A locked address answers
 // ETooManyRequests without checking the password.
+//
+// Each attempt is counted as a failure before its password is checked, in
+// a transaction that holds the address's row, and forgotten when the
+// password is right: attempts sent at once each see those before them, so
+// that no more than account.LockAfter passwords are checked however many
+// arrive together, and the slow hashing holds no lock.
 func (db *DB) SignIn(ctx context.Context, email, password string, ttl time.Duration) (*account.User, string, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	now := db.Now()
-	var att struct {
-		Failures int   `db:"failures"`
-		Last     int64 `db:"last_failure"`
-	}
-	err := get(ctx, db.x, &att, `SELECT failures, last_failure FROM login_attempts WHERE email = ?`, email)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	var th account.Throttle
+	err := db.Transact(ctx, func(t *tx) error {
+		if _, err := exec(ctx, t, `INSERT INTO login_attempts (email, failures, last_failure) VALUES (?, 0, 0) ON CONFLICT (email) DO NOTHING`, email); err != nil {
+			return err
+		}
+		var att struct {
+			Failures int   `db:"failures"`
+			Last     int64 `db:"last_failure"`
+		}
+		q := `SELECT failures, last_failure FROM login_attempts WHERE email = ?`
+		if db.Dialect == Postgres {
+			q += ` FOR UPDATE` // SQLite's transactions take the write lock up front
+		}
+		if err := get(ctx, t, &att, q, email); err != nil {
+			return err
+		}
+		th = account.Decide(att.Failures, time.Unix(att.Last, 0), now)
+		if th.Locked {
+			return nil
+		}
+		_, err := exec(ctx, t, `UPDATE login_attempts SET failures = CASE WHEN last_failure < ? THEN 1 ELSE failures + 1 END, last_failure = ? WHERE email = ?`,
+			now.Add(-account.LockFor).Unix(), now.Unix(), email)
+		return err
+	})
+	if err != nil {
 		return nil, "", fmt.Errorf("store.SignIn: %w", err)
 	}
-	th := account.Decide(att.Failures, time.Unix(att.Last, 0), now)
 	if th.Locked {
 		mins := int((th.Until.Sub(now) + time.Minute - 1) / time.Minute) // rounded up
 		return nil, "", app.Errorf(app.ETooManyRequests, "Trop de tentatives de connexion échouées pour ce compte. Réessayez dans %d minute%s.", mins, plural(mins))
@@ -201,21 +225,7 @@ func (db *DB) SignIn(ctx context.Context, email, password string, ttl time.Durat
 		hash = account.DummyHash
 	}
 	if !account.CheckPassword(hash, password) || row.ID == "" || row.Disabled {
-		err := db.Transact(ctx, func(t *tx) error {
-			res, err := exec(ctx, t, `UPDATE login_attempts SET failures = CASE WHEN last_failure < ? THEN 1 ELSE failures + 1 END, last_failure = ? WHERE email = ?`,
-				now.Add(-account.LockFor).Unix(), now.Unix(), email)
-			if err != nil {
-				return err
-			}
-			if n, _ := res.RowsAffected(); n == 0 {
-				_, err = exec(ctx, t, `INSERT INTO login_attempts (email, failures, last_failure) VALUES (?, 1, ?)`, email, now.Unix())
-			}
-			return err
-		})
-		if err != nil {
-			return nil, "", fmt.Errorf("store.SignIn: %w", err)
-		}
-		return nil, "", ErrBadCredentials
+		return nil, "", ErrBadCredentials // counted above
 	}
 	secret, hashed := account.NewSecret("s_")
 	err = db.Transact(ctx, func(t *tx) error {

@@ -9,17 +9,18 @@ import (
 // ExportHeader is the header line of an export of responses: the number,
 // date and channel of the response, then one column per question headed by
 // its label, and one per option of a multiple-choice question headed
-// "label : option".
+// "label : option". A label that starts like a formula gets a leading
+// apostrophe, as free answers do.
 func (s *Survey) ExportHeader() []string {
 	out := []string{"réponse", "date", "canal"}
 	for _, q := range s.Questions {
 		if q.Kind == KindMultiple {
 			for _, o := range q.Options {
-				out = append(out, q.Label+" : "+o)
+				out = append(out, defuse(q.Label+" : "+o))
 			}
 			continue
 		}
-		out = append(out, q.Label)
+		out = append(out, defuse(q.Label))
 	}
 	return out
 }
@@ -27,8 +28,8 @@ func (s *Survey) ExportHeader() []string {
 // ExportRow is the line of a response in an export, as text: the date in
 // French time (21/11/2026 14:05), "papier" or "web", each answer as text
 // (numbers with a decimal comma) and "oui" in the columns of the chosen
-// options. A free-text answer that starts like a formula gets a leading
-// apostrophe.
+// options. A free-text answer or an option that starts like a formula gets
+// a leading apostrophe.
 func (s *Survey) ExportRow(r *Response) []string {
 	at := r.CreatedAt.In(paris)
 	channel := "web"
@@ -48,8 +49,8 @@ func (s *Survey) ExportRow(r *Response) []string {
 			continue
 		}
 		v := r.Answers.Text(q.Key)
-		if q.Kind == KindText {
-			v = defuse(v)
+		if q.Kind == KindText || q.Kind == KindSingle || q.Kind == KindAge {
+			v = defuse(v) // typed by a respondent, or an option typed by staff
 		}
 		out = append(out, v)
 	}

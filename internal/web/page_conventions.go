@@ -112,7 +112,7 @@ func writeConventionsCSV(w http.ResponseWriter, items []*convention.Convention, 
 	cw.Comma = ';'
 	_ = cw.Write([]string{"identifiant", "intitulé", "type", "statut", "caf", "début", "fin", "signée le", "communes", "population", "renouvelle", "renouvelée par"})
 	for _, c := range items {
-		_ = cw.Write([]string{c.ID, c.Title, convention.KindShort(c.Kind), convention.StatusLabel(c.Status), names[c.CAF],
+		_ = cw.Write([]string{c.ID, spreadsheetText(c.Title), convention.KindShort(c.Kind), convention.StatusLabel(c.Status), spreadsheetText(names[c.CAF]),
 			c.Start, c.End, c.SignedOn, strconv.Itoa(len(c.Communes)), strconv.Itoa(c.Population), deref(c.Renews), deref(c.RenewedBy)})
 	}
 	cw.Flush()

@@ -712,7 +712,7 @@ func (s *Server) diagnosticCSV(w http.ResponseWriter, r *http.Request) error {
 	cw.Comma = ';'
 	_ = cw.Write(diagnosticCSVHeader)
 	for _, row := range d.Rows {
-		_ = cw.Write([]string{row.Theme.Title, row.Code, row.Label, row.Unit, strconv.Itoa(row.Year), row.Source,
+		_ = cw.Write([]string{row.Theme.Title, row.Code, spreadsheetText(row.Label), spreadsheetText(row.Unit), strconv.Itoa(row.Year), spreadsheetText(row.Source),
 			exportNumber(row.Perimeter), exportNumber(row.Departement), exportNumber(row.France),
 			strconv.Itoa(row.CommunesWithValue), strconv.Itoa(row.CommunesSecret), strconv.Itoa(row.CommunesTotal),
 			strconv.Itoa(row.DepartementCommunesWithValue), strconv.Itoa(row.DepartementCommunesTotal),

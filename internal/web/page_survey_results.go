@@ -434,12 +434,12 @@ func (s *Server) surveyResultsCSV(w http.ResponseWriter, r *http.Request) error 
 			mean = survey.FormatNumber(*q.Mean)
 		}
 		if len(q.Rows) == 0 {
-			_ = cw.Write([]string{q.Key, q.Label, "", "", "", answered, mean})
+			_ = cw.Write([]string{q.Key, spreadsheetText(q.Label), "", "", "", answered, mean})
 			continue
 		}
 		for i, row := range q.Rows {
 			o := q.Options[i]
-			_ = cw.Write([]string{q.Key, q.Label, row.Label, strconv.Itoa(q.Counts[o]), survey.FormatNumber(q.Percent[o]), answered, mean})
+			_ = cw.Write([]string{q.Key, spreadsheetText(q.Label), spreadsheetText(row.Label), strconv.Itoa(q.Counts[o]), survey.FormatNumber(q.Percent[o]), answered, mean})
 		}
 	}
 	cw.Flush()

@@ -307,14 +307,18 @@ func (db *DB) TokenUser(ctx context.Context, secret string) (*account.User, erro
 // Prepare migrates the database and seeds the CAFs of the reference: what
 // every start does before serving.
 func (db *DB) Prepare(ctx context.Context, ref *territory.Ref) error {
-	if err := db.Migrate(ctx); err != nil {
-		return err
-	}
 	cafs := make([]account.Organisation, 0, 101)
 	for _, c := range ref.CAFs() {
 		cafs = append(cafs, account.Organisation{ID: c.ID, Name: c.Name, Kind: "caf", Territory: c.Departement})
 	}
-	return db.SeedCAFs(ctx, cafs)
+	// Under one lock: two servers seeding together would both find a CAF
+	// missing and both insert it.
+	return db.underMigrationLock(ctx, func(ctx context.Context) error {
+		if err := db.migrate(ctx); err != nil {
+			return err
+		}
+		return db.SeedCAFs(ctx, cafs)
+	})
 }
 
 // OrganisationsByID returns the organisations with these ids, in no order;

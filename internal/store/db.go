@@ -135,8 +135,44 @@ func (db *DB) Stats() sql.DBStats { return db.x.Stats() }
 // SQL exposes the underlying handle to tests and benchmarks.
 func (db *DB) SQL() *sqlx.DB { return db.x }
 
-// Migrate applies every pending migration of the dialect, each in a transaction.
+// Migrate applies every pending migration of the dialect, each in a
+// transaction. On PostgreSQL it holds the schema's migration lock, so that
+// servers started together migrate one after the other.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.underMigrationLock(ctx, db.migrate)
+}
+
+// underMigrationLock runs fn while holding a PostgreSQL advisory lock
+// proper to the current schema. Several servers started together on one
+// database would otherwise race through the migrations and the seeding of
+// the CAFs, and all but one fail their start; with the lock, the others
+// wait and find nothing left to do. The lock is a session's, taken and
+// released on one connection kept aside while fn uses the pool. SQLite
+// needs none: a file is served by one process.
+func (db *DB) underMigrationLock(ctx context.Context, fn func(context.Context) error) (err error) {
+	if db.Dialect != Postgres {
+		return fn(ctx)
+	}
+	conn, err := db.x.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store.Migrate: %w", mapError(err))
+	}
+	defer conn.Close()
+	const key = `hashtext('ctg migrations ' || current_schema())`
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(`+key+`)`); err != nil {
+		return fmt.Errorf("store.Migrate: waiting for the migration lock: %w", mapError(err))
+	}
+	defer func() {
+		if _, uerr := conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+key+`)`); uerr != nil {
+			// A connection back in the pool must not keep the lock:
+			// drop it, which ends its session and the lock with it.
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	return fn(ctx)
+}
+
+func (db *DB) migrate(ctx context.Context) error {
 	sub, err := fs.Sub(migrations, "migrations/"+db.Dialect)
 	if err != nil {
 		return fmt.Errorf("store.Migrate: %w", err)

@@ -169,8 +169,18 @@ func detectSeparator(data []byte) rune {
 	return best
 }
 
+// MaxUnzippedXLSX bounds what an uploaded workbook may expand to. A
+// France-wide table (35,000 communes × 200 columns) is about 300 MB of
+// sheet XML; a zip bomb of a few hundred kilobytes claims gigabytes, which
+// would fill the server's temporary folder. The sizes are those the
+// archive declares; archive/zip refuses an entry longer than declared.
+const MaxUnzippedXLSX = 512 << 20
+
 func readXLSX(data []byte) (*Table, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 2 << 30})
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzippedXLSX})
+	if err != nil && strings.Contains(err.Error(), "unzip size exceeds") {
+		return nil, app.Errorf(app.EInvalid, "Le fichier XLSX se décompresse en plus de %d Mo : enregistrez-le en CSV, ou découpez-le.", MaxUnzippedXLSX>>20)
+	}
 	if err != nil {
 		return nil, app.Errorf(app.EInvalid, "Le fichier XLSX ne peut pas être ouvert : il est peut-être abîmé ou protégé par un mot de passe.")
 	}

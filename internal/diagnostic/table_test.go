@@ -1,7 +1,10 @@
 package diagnostic_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/flate"
+	"errors"
 	"math"
 	"os"
 	"slices"
@@ -254,5 +257,39 @@ func TestPreview(t *testing.T) {
 	p = mustReadFile(t, "caf_2022_bom.csv").Preview(50)
 	if p.GeoColumn != 1 || len(p.Rows) != 14 || p.Year != 0 || p.Suggested["NB_Allocataires"] != "allocataires" {
 		t.Errorf("%+v", p)
+	}
+}
+
+// TestReadTableXLSXBomb sends a workbook of a few kilobytes whose sheet
+// declares 600 MB once unzipped: it is refused, in French, before anything
+// is expanded.
+func TestReadTableXLSXBomb(t *testing.T) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write([]byte(`<?xml version="1.0"?><x/>`))
+	}
+	// A raw entry: a short deflate stream with the size a bomb declares.
+	var small bytes.Buffer
+	fw, _ := flate.NewWriter(&small, flate.BestCompression)
+	_, _ = fw.Write(bytes.Repeat([]byte(" "), 1<<16))
+	_ = fw.Close()
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/worksheets/sheet1.xml", Method: zip.Deflate,
+		CompressedSize64: uint64(small.Len()), UncompressedSize64: 600 << 20, CRC32: 0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = w.Write(small.Bytes())
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = diagnostic.ReadTable(bytes.NewReader(buf.Bytes()), "bombe.xlsx")
+	var ae *app.Error
+	if !errors.As(err, &ae) || ae.Code != app.EInvalid || !strings.Contains(ae.Message, "512 Mo") {
+		t.Fatalf("a workbook declaring 600 MB: %v, want a French refusal naming the 512 Mo limit", err)
 	}
 }

@@ -17,7 +17,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -28,14 +27,12 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
-	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"syscall"
 	"time"
 
 	"ctg/bench/dataset"
+	"ctg/bench/loadgen"
 	"ctg/internal/cli"
 )
 
@@ -65,8 +62,8 @@ func main() {
 	flag.DurationVar(&c.warmup, "warmup", 2*time.Second, "duration of the warm-up, not measured")
 	flag.DurationVar(&c.think, "think", 0, "pause of each client between two requests, drawn between half and one and a half times this (0: none, the server is kept busy)")
 	flag.StringVar(&c.scenario, "scenario", "conventions", "what the clients request: "+strings.Join(scenarioNames(), ", "))
-	flag.StringVar(&c.email, "email", "conseillere@demo.ctg.fr", "account to sign in with")
-	flag.StringVar(&c.password, "password", "demo-ctg-2026", "its password")
+	flag.StringVar(&c.email, "email", loadgen.DemoEmail, "account to sign in with")
+	flag.StringVar(&c.password, "password", loadgen.DemoPassword, "its password")
 	flag.IntVar(&c.conventions, "conventions", 0, "synthetic signed conventions (bench/dataset) to add before the run, in-process only")
 	flag.BoolVar(&c.asJSON, "json", false, "print the result as JSON")
 	flag.StringVar(&c.cpuprofile, "cpuprofile", "", "write a CPU profile of the measured phase to this file (server and clients, when in-process)")
@@ -108,14 +105,8 @@ func run(ctx context.Context, c config) error {
 		base = "http://" + srv.Addr
 	}
 
-	client := &http.Client{
-		Transport: &http.Transport{MaxIdleConns: 2 * c.clients, MaxIdleConnsPerHost: 2 * c.clients, IdleConnTimeout: time.Minute},
-		// The sign-in answers 303 with the cookie: keep that answer.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Timeout:       30 * time.Second,
-	}
-	s := &session{base: base, client: client}
-	if err := s.signIn(ctx, c.email, c.password); err != nil {
+	s := &loadgen.Session{Base: base, Client: loadgen.NewClient(c.clients)}
+	if err := s.SignIn(ctx, c.email, c.password); err != nil {
 		return err
 	}
 	paths, err := scenarios[c.scenario].paths(ctx, s)
@@ -128,7 +119,7 @@ func run(ctx context.Context, c config) error {
 	fmt.Fprintf(os.Stderr, "%d clients × %d paths of scenario %s, pause %v: %v of warm-up, then %v measured\n",
 		c.clients, len(paths), c.scenario, c.think, c.warmup, c.duration)
 
-	res, err := s.load(ctx, paths, c)
+	res, err := load(ctx, s, paths, c)
 	if err != nil {
 		return err
 	}
@@ -142,100 +133,31 @@ func run(ctx context.Context, c config) error {
 	return nil
 }
 
-// session is a signed-in client of the server.
-type session struct {
-	base   string
-	client *http.Client
-	cookie *http.Cookie
-}
-
-func (s *session) signIn(ctx context.Context, email, password string) error {
-	form := url.Values{"email": {email}, "password": {password}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/connexion", strings.NewReader(form.Encode()))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	// Go's cross-origin protection wants a same-origin request.
-	req.Header.Set("Origin", s.base)
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("signing in: %w", err)
-	}
-	defer resp.Body.Close()
-	for _, ck := range resp.Cookies() {
-		if ck.Name == "ctg_session" && ck.Value != "" {
-			s.cookie = &http.Cookie{Name: ck.Name, Value: ck.Value}
-		}
-	}
-	if resp.StatusCode != http.StatusSeeOther || s.cookie == nil {
-		return fmt.Errorf("signing in as %s: status %d, no session cookie", email, resp.StatusCode)
-	}
-	return nil
-}
-
-// get requests path with the session and returns the status and body.
-func (s *session) get(ctx context.Context, path string) (int, []byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.base+path, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.AddCookie(s.cookie)
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, body, err
-}
-
-// conventionIDs lists the conventions the session sees, through the API.
-func (s *session) conventionIDs(ctx context.Context) ([]string, error) {
-	status, body, err := s.get(ctx, "/api/v1/conventions")
-	if err != nil || status != http.StatusOK {
-		return nil, fmt.Errorf("listing conventions: status %d, %v", status, err)
-	}
-	var list struct {
-		Items []struct {
-			ID string `json:"id"`
-		} `json:"items"`
-	}
-	if err := json.Unmarshal(body, &list); err != nil {
-		return nil, fmt.Errorf("listing conventions: %w", err)
-	}
-	ids := make([]string, len(list.Items))
-	for i, it := range list.Items {
-		ids[i] = it.ID
-	}
-	return ids, nil
-}
-
 // A scenario says which paths the clients request, each client going
 // through them in turn from a different starting point.
 type scenario struct {
 	about string
-	paths func(context.Context, *session) ([]string, error)
+	paths func(context.Context, *loadgen.Session) ([]string, error)
 }
 
 var scenarios = map[string]scenario{
-	"conventions": {"the page of each visible convention, /conventions/{id}", func(ctx context.Context, s *session) ([]string, error) {
-		ids, err := s.conventionIDs(ctx)
+	"conventions": {"the page of each visible convention, /conventions/{id}", func(ctx context.Context, s *loadgen.Session) ([]string, error) {
+		ids, err := loadgen.ConventionIDs(ctx, s)
 		paths := make([]string, len(ids))
 		for i, id := range ids {
 			paths[i] = "/conventions/" + id
 		}
 		return paths, err
 	}},
-	"conventions-api": {"the JSON of each visible convention, /api/v1/conventions/{id}", func(ctx context.Context, s *session) ([]string, error) {
-		ids, err := s.conventionIDs(ctx)
+	"conventions-api": {"the JSON of each visible convention, /api/v1/conventions/{id}", func(ctx context.Context, s *loadgen.Session) ([]string, error) {
+		ids, err := loadgen.ConventionIDs(ctx, s)
 		paths := make([]string, len(ids))
 		for i, id := range ids {
 			paths[i] = "/api/v1/conventions/" + id
 		}
 		return paths, err
 	}},
-	"territories": {"the search page of territories, /territoires?q=…", func(context.Context, *session) ([]string, error) {
+	"territories": {"the search page of territories, /territoires?q=…", func(context.Context, *loadgen.Session) ([]string, error) {
 		var paths []string
 		for _, q := range []string{"saint", "saint joseph", "bordeaux", "cc latitude", "33", "ile", "la", "mont",
 			"ile de re", "val", "l", "saint martin de", "97412", "pays de la", "métropole", "sainte marie"} {
@@ -243,7 +165,7 @@ var scenarios = map[string]scenario{
 		}
 		return paths, nil
 	}},
-	"coverage": {"the coverage of France and of the Gironde, /api/v1/coverage", func(context.Context, *session) ([]string, error) {
+	"coverage": {"the coverage of France and of the Gironde, /api/v1/coverage", func(context.Context, *loadgen.Session) ([]string, error) {
 		return []string{"/api/v1/coverage?date=" + dataset.Date, "/api/v1/coverage?departement=33&date=" + dataset.Date}, nil
 	}},
 }
@@ -292,12 +214,10 @@ func (r result) print(w io.Writer) {
 
 // load runs the clients and gathers their latencies. A request counts when
 // it starts after the warm-up and before the end.
-func (s *session) load(ctx context.Context, paths []string, c config) (result, error) {
-	clients, warmup, duration, cpuprofile := c.clients, c.warmup, c.duration, c.cpuprofile
-	begin := time.Now()
+func load(ctx context.Context, s *loadgen.Session, paths []string, c config) (result, error) {
 	var prof *os.File
-	if cpuprofile != "" {
-		f, err := os.Create(cpuprofile)
+	if c.cpuprofile != "" {
+		f, err := os.Create(c.cpuprofile)
 		if err != nil {
 			return result{}, err
 		}
@@ -305,105 +225,50 @@ func (s *session) load(ctx context.Context, paths []string, c config) (result, e
 		prof = f
 	}
 	cpuStart := make(chan time.Duration, 1)
-	time.AfterFunc(warmup, func() {
-		cpuStart <- cpuTime()
+	time.AfterFunc(c.warmup, func() {
+		cpuStart <- loadgen.CPUTime()
 		if prof != nil {
 			if err := pprof.StartCPUProfile(prof); err != nil {
 				fmt.Fprintln(os.Stderr, "load: cpu profile:", err)
 			}
 		}
 	})
-	from, until := begin.Add(warmup), begin.Add(warmup+duration)
-	ctx, cancel := context.WithDeadline(ctx, until.Add(30*time.Second))
-	defer cancel()
-	var (
-		mu        sync.Mutex
-		latencies []time.Duration
-		errs      = map[string]int{}
-		wg        sync.WaitGroup
-	)
-	for n := range clients {
-		wg.Go(func() {
-			var mine []time.Duration
-			myErrs := map[string]int{}
-			for i := n * len(paths) / clients; ; i++ {
-				t0 := time.Now()
-				if !t0.Before(until) || ctx.Err() != nil {
-					break
-				}
-				status, _, err := s.get(ctx, paths[i%len(paths)])
-				elapsed := time.Since(t0)
-				if c.think > 0 {
-					time.Sleep(min(c.think/2+rand.N(c.think), time.Until(until)))
-				}
-				if t0.Before(from) {
-					continue
-				}
-				switch {
-				case err != nil:
-					myErrs[errorKind(err)]++
-				case status != http.StatusOK:
-					myErrs[fmt.Sprintf("status %d", status)]++
-				default:
-					mine = append(mine, elapsed)
-				}
-			}
-			mu.Lock()
-			latencies = append(latencies, mine...)
-			for k, n := range myErrs {
-				errs[k] += n
-			}
-			mu.Unlock()
-		})
+	rec := loadgen.NewRecorder()
+	next := make([]int, c.clients)
+	for n := range next {
+		next[n] = n * len(paths) / c.clients
 	}
-	wg.Wait()
-	cpu := cpuTime() - <-cpuStart
+	until := time.Now().Add(c.warmup + c.duration)
+	loadgen.Phase(ctx, c.clients, c.warmup, c.duration, func(ctx context.Context, n int, measured bool) {
+		path := paths[next[n]%len(paths)]
+		next[n]++
+		t0 := time.Now()
+		status, _, err := s.Get(ctx, path)
+		elapsed := time.Since(t0)
+		if c.think > 0 {
+			time.Sleep(min(c.think/2+rand.N(c.think), time.Until(until)))
+		}
+		switch {
+		case !measured:
+		case err != nil || status != http.StatusOK:
+			rec.Fail(loadgen.ErrorKind("GET", status, err))
+		default:
+			rec.Add("GET", elapsed)
+		}
+	})
+	cpu := loadgen.CPUTime() - <-cpuStart
 	if prof != nil {
 		pprof.StopCPUProfile()
 	}
-	elapsed := min(time.Since(from), time.Since(begin)-warmup)
-	slices.Sort(latencies)
-	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	at := func(p int) float64 {
-		if len(latencies) == 0 {
-			return 0
-		}
-		return ms(latencies[min(len(latencies)-1, len(latencies)*p/100)])
-	}
-	var sum time.Duration
-	for _, d := range latencies {
-		sum += d
-	}
-	r := result{Duration: elapsed.Seconds(), Requests: len(latencies), P50: at(50), P90: at(90), P99: at(99), ErrorKinds: errs}
+	times, errs := rec.Take()
+	l := loadgen.Summarize(times["GET"])
+	r := result{Duration: c.duration.Seconds(), Requests: l.Count, Mean: l.Mean, P50: l.P50, P90: l.P90, P99: l.P99, Max: l.Max, ErrorKinds: errs}
 	for _, n := range errs {
 		r.Errors += n
 	}
-	if len(latencies) > 0 {
-		r.Mean = ms(sum / time.Duration(len(latencies)))
-		r.Max = ms(latencies[len(latencies)-1])
-		r.Throughput = float64(len(latencies)) / elapsed.Seconds()
-		r.CPU = ms(cpu / time.Duration(len(latencies)))
+	if l.Count > 0 {
+		r.Throughput = float64(l.Count) / r.Duration
+		r.CPU = loadgen.Ms(cpu / time.Duration(l.Count))
 	}
 	return r, nil
-}
-
-// cpuTime is the processor time the process has used, user and system.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-func errorKind(err error) string {
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timeout"
-	case strings.Contains(err.Error(), "connection refused"):
-		return "connection refused"
-	case strings.Contains(err.Error(), "connection reset"):
-		return "connection reset"
-	}
-	return "transport error"
 }

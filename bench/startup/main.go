@@ -17,25 +17,20 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"ctg/bench/dataset"
+	"ctg/bench/loadgen"
 )
 
 type config struct {
@@ -91,11 +86,8 @@ func run(ctx context.Context, c config) error {
 	}
 	defer os.RemoveAll(tmp)
 	if c.bin == "" {
-		c.bin = filepath.Join(tmp, "ctg")
-		build := exec.CommandContext(ctx, "go", "build", "-o", c.bin, "./cmd/ctg")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
-			return fmt.Errorf("go build ./cmd/ctg (run from the module's root): %w", err)
+		if c.bin, err = loadgen.Build(ctx, tmp); err != nil {
+			return err
 		}
 	}
 	var ms []measure
@@ -160,8 +152,8 @@ func (c config) once(ctx context.Context, dsn string) (measure, error) {
 	if err != nil {
 		return m, err
 	}
-	m.first, m.firstSelf = p.ready, p.self
-	if err := p.stop(); err != nil {
+	m.first, m.firstSelf = p.Ready, p.Self
+	if err := p.Stop(); err != nil {
 		return m, err
 	}
 
@@ -178,168 +170,46 @@ func (c config) once(ctx context.Context, dsn string) (measure, error) {
 	if err != nil {
 		return m, err
 	}
-	defer p.stop()
-	m.restart, m.restartSelf = p.ready, p.self
-	if m.rssReady, m.hwmReady, err = p.memory(); err != nil {
+	defer p.Stop()
+	m.restart, m.restartSelf = p.Ready, p.Self
+	if m.rssReady, m.hwmReady, err = p.Memory(); err != nil {
 		return m, err
 	}
-	if err := c.browse(ctx, p.base); err != nil {
+	if err := c.browse(ctx, p.Base); err != nil {
 		return m, err
 	}
-	if m.rssAfter, m.hwmAfter, err = p.memory(); err != nil {
+	if m.rssAfter, m.hwmAfter, err = p.Memory(); err != nil {
 		return m, err
 	}
 	return m, nil
 }
 
-// process is a running ctg serve.
-type process struct {
-	cmd   *exec.Cmd
-	base  string
-	ready time.Duration
-	self  time.Duration
-}
-
 // start runs ctg serve on a free port and waits for /healthz to answer 200.
-func (c config) start(ctx context.Context, dsn string) (*process, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	args := []string{"serve", "--addr", addr, "--db", dsn}
+func (c config) start(ctx context.Context, dsn string) (*loadgen.Process, error) {
+	args := []string{"--db", dsn}
 	if c.demo {
 		args = append(args, "--demo")
 	}
-	cmd := exec.CommandContext(ctx, c.bin, args...)
-	cmd.Env = append(os.Environ(), "CTG_DEBUG=")
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	cmd.Stderr = io.Discard
-	p := &process{cmd: cmd, base: "http://" + addr}
-	self := make(chan time.Duration, 1)
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	go func() {
-		// "ctg écoute sur http://… (prêt en 123 ms)"
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			line := sc.Text()
-			if i := strings.Index(line, "prêt en "); i >= 0 {
-				f := strings.Fields(line[i+len("prêt en "):])
-				if n, err := strconv.Atoi(f[0]); err == nil {
-					self <- time.Duration(n) * time.Millisecond
-				}
-			}
-		}
-	}()
-	client := &http.Client{Timeout: time.Second}
-	deadline := t0.Add(c.timeout)
-	for {
-		resp, err := client.Get(p.base + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				p.ready = time.Since(t0)
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			p.stop()
-			return nil, fmt.Errorf("/healthz did not answer 200 within %v", c.timeout)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-	select {
-	case p.self = <-self:
-	case <-time.After(5 * time.Second):
-	}
-	return p, nil
-}
-
-// stop sends SIGTERM, as a service manager would, and waits.
-func (p *process) stop() error {
-	if p.cmd.ProcessState != nil {
-		return nil
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan error, 1)
-	go func() { done <- p.cmd.Wait() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(30 * time.Second):
-		_ = p.cmd.Process.Kill()
-		return errors.New("ctg serve did not stop within 30 s of SIGTERM")
-	}
-}
-
-// memory reads VmRSS and VmHWM, in kB, from /proc/<pid>/status.
-func (p *process) memory() (rss, hwm int64, err error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid))
-	if err != nil {
-		return 0, 0, err
-	}
-	for line := range strings.SplitSeq(string(b), "\n") {
-		f := strings.Fields(line)
-		if len(f) < 2 {
-			continue
-		}
-		n, _ := strconv.ParseInt(f[1], 10, 64)
-		switch f[0] {
-		case "VmRSS:":
-			rss = n
-		case "VmHWM:":
-			hwm = n
-		}
-	}
-	return rss, hwm, nil
+	return loadgen.Serve(ctx, loadgen.ServeConfig{Bin: c.bin, Args: args, Timeout: c.timeout})
 }
 
 // browse signs in and sends c.requests requests over pages, in turn.
 func (c config) browse(ctx context.Context, base string) error {
-	client := &http.Client{
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		Timeout:       30 * time.Second,
-	}
 	user, pass := email, password
 	if c.demo {
-		user, pass = "conseillere@demo.ctg.fr", "demo-ctg-2026"
+		user, pass = loadgen.DemoEmail, loadgen.DemoPassword
 	}
-	form := url.Values{"email": {user}, "password": {pass}}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, base+"/connexion", strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", base)
-	resp, err := client.Do(req)
-	if err != nil {
+	s := &loadgen.Session{Base: base, Client: loadgen.NewClient(1)}
+	if err := s.SignIn(ctx, user, pass); err != nil {
 		return err
 	}
-	resp.Body.Close()
-	var session *http.Cookie
-	for _, ck := range resp.Cookies() {
-		if ck.Name == "ctg_session" && ck.Value != "" {
-			session = &http.Cookie{Name: ck.Name, Value: ck.Value}
-		}
-	}
-	if session == nil {
-		return fmt.Errorf("signing in as %s: status %d, no session cookie", user, resp.StatusCode)
-	}
 	for i := range c.requests {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+pages[i%len(pages)], nil)
-		req.AddCookie(session)
-		resp, err := client.Do(req)
+		status, _, err := s.Get(ctx, pages[i%len(pages)])
 		if err != nil {
 			return err
 		}
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("GET %s: status %d", pages[i%len(pages)], resp.StatusCode)
+		if status != http.StatusOK {
+			return fmt.Errorf("GET %s: status %d", pages[i%len(pages)], status)
 		}
 	}
 	return nil

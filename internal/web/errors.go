@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 
 	"ctg/internal/app"
 	"ctg/internal/store"
@@ -39,6 +40,29 @@ func statusFor(code string) int {
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
+}
+
+// formRefusal tells a handler whether err refuses what a form holds, so
+// that the page comes back with the form filled in: when err's code is one
+// of those the page shows on its form (shown), it returns the messages by
+// field and the status to answer with. Other errors (not found, forbidden,
+// internal) go to the error page, ok false.
+func formRefusal(err error, shown ...string) (errs map[string]string, status int, ok bool) {
+	code := app.ErrorCode(err)
+	if !slices.Contains(shown, code) {
+		return nil, 0, false
+	}
+	return formErrorsOf(err), statusFor(code), true
+}
+
+// formErrorsOf returns the messages of a refused form by field, or the
+// error's message under "form" when it names no field.
+func formErrorsOf(err error) map[string]string {
+	errs := app.ErrorFields(err)
+	if len(errs) == 0 {
+		errs = map[string]string{"form": app.ErrorMessage(err)}
+	}
+	return errs
 }
 
 // errorBody is the JSON shape of every API error.

@@ -321,18 +321,15 @@ func (s *Server) amendmentSave(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		return s.redirectFlash(w, r, "/conventions/"+id+"/avenants#version-"+strconv.Itoa(a.Number), "amendment.created")
 	}
-	code := app.ErrorCode(err)
-	if code != app.EInvalid && code != app.EPreconditionFailed && code != app.EConflict {
+	errs, status, ok := formRefusal(err, app.EInvalid, app.EPreconditionFailed, app.EConflict)
+	if !ok {
 		return err
 	}
 	d, derr := s.amendmentsData(r, id, -1, -1)
 	if derr != nil {
 		return derr
 	}
-	form.Errors = app.ErrorFields(err)
-	if len(form.Errors) == 0 {
-		form.Errors = map[string]string{"form": app.ErrorMessage(err)}
-	}
+	form.Errors = errs
 	if len(form.Added) == 0 {
 		form.Added = []string{""}
 	}
@@ -340,5 +337,5 @@ func (s *Server) amendmentSave(w http.ResponseWriter, r *http.Request) error {
 	// again applies the amendment to it.
 	form.Version = d.C.Version
 	d.Form = form
-	return s.renderStatus(w, r, statusFor(code), "amendments", amendmentsTitle(d.C), "conventions", d)
+	return s.renderStatus(w, r, status, "amendments", amendmentsTitle(d.C), "conventions", d)
 }

@@ -227,20 +227,17 @@ func (s *Server) facilitySave(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		return s.redirectFlash(w, r, "/conventions/"+id+"/equipements#commune-"+form.Commune, flash)
 	}
-	code := app.ErrorCode(err)
-	if code != app.EInvalid && code != app.EPreconditionFailed {
+	errs, status, ok := formRefusal(err, app.EInvalid, app.EPreconditionFailed)
+	if !ok {
 		return err
 	}
 	d, derr := s.facilitiesData(r, id)
 	if derr != nil {
 		return derr
 	}
-	form.Errors = app.ErrorFields(err)
-	if len(form.Errors) == 0 {
-		form.Errors = map[string]string{"form": app.ErrorMessage(err)}
-	}
+	form.Errors = errs
 	d.Form = form
-	return s.renderStatus(w, r, statusFor(code), "facilities", "Équipements et services — "+d.C.Title, "conventions", d)
+	return s.renderStatus(w, r, status, "facilities", "Équipements et services — "+d.C.Title, "conventions", d)
 }
 
 func (s *Server) facilityDelete(w http.ResponseWriter, r *http.Request) error {

@@ -240,24 +240,20 @@ func (s *Server) findingsPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, "findings", "Constats et enjeux — "+d.C.Title, "conventions", d)
 }
 
-// formBack shows the page again with a refused form, with the status of
-// the error; errors that are not about the form's content go to the error
-// page.
-func (s *Server) formBack(w http.ResponseWriter, r *http.Request, id string, err error, set func(d *findingsData, errs map[string]string)) error {
-	code := app.ErrorCode(err)
-	if code != app.EInvalid && code != app.EPreconditionFailed {
+// findingsBack shows the page again with a refused form, with the status
+// of the error; errors that are not about the form's content go to the
+// error page.
+func (s *Server) findingsBack(w http.ResponseWriter, r *http.Request, id string, err error, set func(d *findingsData, errs map[string]string)) error {
+	errs, status, ok := formRefusal(err, app.EInvalid, app.EPreconditionFailed)
+	if !ok {
 		return err
 	}
 	d, derr := s.findingsData(r, id, "")
 	if derr != nil {
 		return derr
 	}
-	errs := app.ErrorFields(err)
-	if len(errs) == 0 {
-		errs = map[string]string{"form": app.ErrorMessage(err)}
-	}
 	set(d, errs)
-	return s.renderStatus(w, r, statusFor(code), "findings", "Constats et enjeux — "+d.C.Title, "conventions", d)
+	return s.renderStatus(w, r, status, "findings", "Constats et enjeux — "+d.C.Title, "conventions", d)
 }
 
 func (s *Server) findingSave(w http.ResponseWriter, r *http.Request) error {
@@ -291,7 +287,7 @@ func (s *Server) findingSave(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		return s.redirectFlash(w, r, "/conventions/"+id+"/constats#constats-"+form.Kind, flash)
 	}
-	return s.formBack(w, r, id, err, func(d *findingsData, errs map[string]string) {
+	return s.findingsBack(w, r, id, err, func(d *findingsData, errs map[string]string) {
 		form.Errors = errs
 		d.Finding = form
 	})
@@ -349,7 +345,7 @@ func (s *Server) stakeSave(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		return s.redirectFlash(w, r, "/conventions/"+id+"/constats#enjeu-"+saved, flash)
 	}
-	return s.formBack(w, r, id, err, func(d *findingsData, errs map[string]string) {
+	return s.findingsBack(w, r, id, err, func(d *findingsData, errs map[string]string) {
 		form.Errors = errs
 		d.Stake = form
 	})

@@ -9,11 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"ctg/internal/account"
-	"ctg/internal/convention"
 	"ctg/internal/diagnostic"
 	"ctg/internal/store"
-	"ctg/internal/testdb"
 )
 
 // findingsRenderCases are the requests of TestEveryTemplateRenders for the
@@ -115,27 +112,7 @@ func findingsRenderCases(t *testing.T, db *store.DB, advisor, reader string) []r
 // is saved, and the history says so.
 func TestFacilityAndFindingForms(t *testing.T) {
 	ctx := context.Background()
-	ref := testdb.Ref(t)
-	db := testdb.Open(t, testdb.DSN(t, testdb.SQLite))
-	cc := &account.Organisation{Name: "CC Latitude Nord Gironde", Kind: "epci", Territory: "243301181"}
-	if err := db.CreateOrganisation(ctx, cc, nil); err != nil {
-		t.Fatal(err)
-	}
-	u, err := db.CreateUser(ctx, account.NewUser{Email: "coordination@cc.fr", Name: "Coordination", OrgID: cc.ID, Role: account.RoleEditor, Password: "motdepasse-de-test"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &convention.Convention{Kind: "ctg", Title: "CTG Latitude Nord Gironde 2027-2031", CAF: "caf-33", Start: "2027-01-01", End: "2031-12-31",
-		Perimeter: convention.Perimeter{EPCIs: []string{"243301181"}}, Parties: []string{cc.ID}}
-	if err := db.CreateConvention(ctx, ref, u, c); err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(Config{DB: db, Ref: ref, Log: discardLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	who := signInThroughForm(t, h, "coordination@cc.fr", "motdepasse-de-test")
+	db, u, c, h, who := newEditorSite(t)
 	page := "/conventions/" + c.ID
 
 	post := func(path string, v url.Values) (int, string, string) {

@@ -166,15 +166,15 @@ func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		return s.redirectFlash(w, r, "/indicateurs#indicateur-"+ind.Code, "indicator.created")
 	}
-	code := app.ErrorCode(err)
-	if code != app.EInvalid && code != app.EConflict {
+	errs, status, ok := formRefusal(err, app.EInvalid, app.EConflict)
+	if !ok {
 		return err
 	}
 	d, derr := s.indicatorsData(r)
 	if derr != nil {
 		return derr
 	}
-	form.Errors = app.ErrorFields(err)
+	form.Errors = errs
 	// The form offers the terms of a ratio in lists: say what to choose.
 	if _, ok := form.Errors["numerator"]; ok && ind.Numerator == "" {
 		form.Errors["numerator"] = "Choisissez le numérateur du ratio, un comptage du catalogue."
@@ -182,9 +182,6 @@ func (s *Server) indicatorCreate(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := form.Errors["denominator"]; ok && ind.Denominator == "" {
 		form.Errors["denominator"] = "Choisissez le dénominateur du ratio, un comptage du catalogue."
 	}
-	if len(form.Errors) == 0 {
-		form.Errors = map[string]string{"form": app.ErrorMessage(err)}
-	}
 	d.Form = form
-	return s.renderStatus(w, r, statusFor(code), "indicators", "Indicateurs et imports", "", d)
+	return s.renderStatus(w, r, status, "indicators", "Indicateurs et imports", "", d)
 }

@@ -249,18 +249,15 @@ func readMeetingForm(r *http.Request) (meetingForm, *committee.Meeting, []commit
 // meetingsBack shows the page again with the refused form and the status
 // of the error; other errors go to the error page.
 func (s *Server) meetingsBack(w http.ResponseWriter, r *http.Request, id string, err error, form meetingForm) error {
-	code := app.ErrorCode(err)
-	if code != app.EInvalid && code != app.EPreconditionFailed && code != app.EConflict {
+	errs, status, ok := formRefusal(err, app.EInvalid, app.EPreconditionFailed, app.EConflict)
+	if !ok {
 		return err
 	}
 	d, derr := s.meetingsData(r, id)
 	if derr != nil {
 		return derr
 	}
-	form.Errors = app.ErrorFields(err)
-	if len(form.Errors) == 0 {
-		form.Errors = map[string]string{"form": app.ErrorMessage(err)}
-	}
+	form.Errors = errs
 	if len(form.Attendees) == 0 {
 		form.Attendees = append(form.Attendees, attendeeRow{})
 	}
@@ -268,7 +265,7 @@ func (s *Server) meetingsBack(w http.ResponseWriter, r *http.Request, id string,
 		form.Decisions = append(form.Decisions, decisionFormRow{})
 	}
 	d.Form = form
-	return s.renderStatus(w, r, statusFor(code), "meetings", meetingsTitle(d.C), "conventions", d)
+	return s.renderStatus(w, r, status, "meetings", meetingsTitle(d.C), "conventions", d)
 }
 
 func (s *Server) meetingSave(w http.ResponseWriter, r *http.Request) error {

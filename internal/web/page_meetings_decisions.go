@@ -113,24 +113,20 @@ func (s *Server) decisionSave(w http.ResponseWriter, r *http.Request) error {
 	}
 	after, err := s.db.UpdateDecision(r.Context(), u, did, version, committee.DecisionPatch{Status: &status, Outcome: &outcome})
 	if err != nil {
-		code := app.ErrorCode(err)
-		if code != app.EInvalid && code != app.EPreconditionFailed {
+		errs, code, ok := formRefusal(err, app.EInvalid, app.EPreconditionFailed)
+		if !ok {
 			return err
 		}
 		d, derr := s.decisionsData(r, id, filter)
 		if derr != nil {
 			return derr
 		}
-		errs := app.ErrorFields(err)
-		if len(errs) == 0 {
-			errs = map[string]string{"form": app.ErrorMessage(err)}
-		}
 		for i := range d.Items {
 			if it := &d.Items[i]; it.ID == did {
 				it.Errors, it.Status, it.Outcome = errs, status, outcome
 			}
 		}
-		return s.renderStatus(w, r, statusFor(code), "decisions", decisionsTitle(d.C), "conventions", d)
+		return s.renderStatus(w, r, code, "decisions", decisionsTitle(d.C), "conventions", d)
 	}
 	flash := "decision.updated"
 	if after.Version == before.Version {

@@ -671,18 +671,14 @@ func spreadsheetText(s string) string {
 // objective, with the status of the error; other errors go to the error
 // page.
 func (s *Server) planBack(w http.ResponseWriter, r *http.Request, id string, err error, set func(d *planData, errs map[string]string)) error {
-	code := app.ErrorCode(err)
-	if code != app.EInvalid && code != app.EPreconditionFailed && code != app.EConflict {
+	errs, status, ok := formRefusal(err, app.EInvalid, app.EPreconditionFailed, app.EConflict)
+	if !ok {
 		return err
 	}
 	d, derr := s.planData(r, id, planFilter{View: viewTree}, store.ActionFilter{})
 	if derr != nil {
 		return derr
 	}
-	errs := app.ErrorFields(err)
-	if len(errs) == 0 {
-		errs = map[string]string{"form": app.ErrorMessage(err)}
-	}
 	set(d, errs)
-	return s.renderStatus(w, r, statusFor(code), "plan", planTitle(d.C), "conventions", d)
+	return s.renderStatus(w, r, status, "plan", planTitle(d.C), "conventions", d)
 }

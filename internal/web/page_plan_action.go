@@ -229,21 +229,12 @@ func (s *Server) actionCreate(w http.ResponseWriter, r *http.Request) error {
 			return s.redirectFlash(w, r, "/actions/"+a.ID, "action.created")
 		}
 	}
-	if app.ErrorCode(err) != app.EInvalid {
+	errs, status, ok := formRefusal(err, app.EInvalid)
+	if !ok {
 		return err
 	}
-	f.Errors = formErrorsOf(err)
-	return s.renderActionForm(w, r, http.StatusUnprocessableEntity, c, f)
-}
-
-// formErrorsOf returns the messages of a refused form by field, or the
-// error's message under "form" when it names no field.
-func formErrorsOf(err error) map[string]string {
-	errs := app.ErrorFields(err)
-	if len(errs) == 0 {
-		errs = map[string]string{"form": app.ErrorMessage(err)}
-	}
-	return errs
+	f.Errors = errs
+	return s.renderActionForm(w, r, status, c, f)
 }
 
 // editableAction returns an action and its convention when u may change

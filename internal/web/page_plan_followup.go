@@ -290,16 +290,16 @@ func (s *Server) actionPage(w http.ResponseWriter, r *http.Request) error {
 // actionBack shows the fiche again with a refused follow-up form, with
 // the status of the error; other errors go to the error page.
 func (s *Server) actionBack(w http.ResponseWriter, r *http.Request, aid string, err error, set func(d *actionPageData, errs map[string]string)) error {
-	code := app.ErrorCode(err)
-	if code != app.EInvalid && code != app.EPreconditionFailed {
+	errs, status, ok := formRefusal(err, app.EInvalid, app.EPreconditionFailed)
+	if !ok {
 		return err
 	}
 	d, derr := s.actionData(r, aid)
 	if derr != nil {
 		return derr
 	}
-	set(d, formErrorsOf(err))
-	return s.renderStatus(w, r, statusFor(code), "action", d.A.Ref+" — "+d.A.Title, "conventions", d)
+	set(d, errs)
+	return s.renderStatus(w, r, status, "action", d.A.Ref+" — "+d.A.Title, "conventions", d)
 }
 
 func (s *Server) journalAdd(w http.ResponseWriter, r *http.Request) error {

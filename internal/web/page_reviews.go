@@ -327,14 +327,15 @@ func (s *Server) reviewCommentAdd(w http.ResponseWriter, r *http.Request) error 
 	if err == nil {
 		return s.redirectFlash(w, r, "/conventions/"+id+"/bilans/"+strconv.Itoa(year)+"#commentaire-"+k.ID, "review_comment.created")
 	}
-	if app.ErrorCode(err) != app.EInvalid {
+	errs, status, ok := formRefusal(err, app.EInvalid)
+	if !ok {
 		return err
 	}
 	d, derr := s.yearReviewData(r, id, year)
 	if derr != nil {
 		return derr
 	}
-	form.Errors = formErrorsOf(err)
+	form.Errors = errs
 	d.Comment = form
-	return s.renderStatus(w, r, http.StatusUnprocessableEntity, "review_year", yearReviewTitle(d), "conventions", d)
+	return s.renderStatus(w, r, status, "review_year", yearReviewTitle(d), "conventions", d)
 }

@@ -141,19 +141,17 @@ func (s *Server) surveyCreate(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/questionnaires/"+sv.ID+"?fait=cree", http.StatusSeeOther)
 		return nil
 	}
-	if app.ErrorCode(err) != app.EInvalid {
+	errs, status, ok := formRefusal(err, app.EInvalid)
+	if !ok {
 		return err
 	}
 	d, derr := s.surveysData(r, id)
 	if derr != nil {
 		return derr
 	}
-	form.Errors = app.ErrorFields(err)
-	if len(form.Errors) == 0 {
-		form.Errors = map[string]string{"form": app.ErrorMessage(err)}
-	}
+	form.Errors = errs
 	d.Form = form
-	return s.renderStatus(w, r, http.StatusUnprocessableEntity, "surveys", "Consultation — "+d.C.Title, "conventions", d)
+	return s.renderStatus(w, r, status, "surveys", "Consultation — "+d.C.Title, "conventions", d)
 }
 
 // ---------- The builder ----------

@@ -165,20 +165,16 @@ func (s *Server) workshopsPage(w http.ResponseWriter, r *http.Request) error {
 // workshopsBack shows the page again with a refused form or carry, with
 // the status of the error; other errors go to the error page.
 func (s *Server) workshopsBack(w http.ResponseWriter, r *http.Request, id string, err error, set func(d *workshopsData, errs map[string]string)) error {
-	code := app.ErrorCode(err)
-	if code != app.EInvalid && code != app.EPreconditionFailed && code != app.EConflict {
+	errs, status, ok := formRefusal(err, app.EInvalid, app.EPreconditionFailed, app.EConflict)
+	if !ok {
 		return err
 	}
 	d, derr := s.workshopsData(r, id)
 	if derr != nil {
 		return derr
 	}
-	errs := app.ErrorFields(err)
-	if len(errs) == 0 {
-		errs = map[string]string{"form": app.ErrorMessage(err)}
-	}
 	set(d, errs)
-	return s.renderStatus(w, r, statusFor(code), "workshops", "Ateliers — "+d.C.Title, "conventions", d)
+	return s.renderStatus(w, r, status, "workshops", "Ateliers — "+d.C.Title, "conventions", d)
 }
 
 // readWorkshopForm reads the posted form: the rows of proposals left

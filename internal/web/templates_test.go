@@ -14,6 +14,8 @@ import (
 	"testing"
 	"text/template/parse"
 
+	"ctg/internal/account"
+	"ctg/internal/convention"
 	"ctg/internal/demo"
 	"ctg/internal/store"
 	"ctg/internal/territory"
@@ -354,6 +356,36 @@ func signInThroughForm(t *testing.T, h http.Handler, email, password string) str
 	}
 	t.Fatalf("sign-in of %s: no session cookie", email)
 	return ""
+}
+
+// newEditorSite starts a server over a fresh SQLite database holding one
+// convention of the CC Latitude Nord Gironde and its editor, signed in
+// through the form: the site of the tests that follow a page's forms.
+func newEditorSite(t *testing.T) (db *store.DB, editor *account.User, c *convention.Convention, h http.Handler, who string) {
+	t.Helper()
+	ctx := context.Background()
+	ref := testdb.Ref(t)
+	db = testdb.Open(t, testdb.DSN(t, testdb.SQLite))
+	cc := &account.Organisation{Name: "CC Latitude Nord Gironde", Kind: "epci", Territory: "243301181"}
+	if err := db.CreateOrganisation(ctx, cc, nil); err != nil {
+		t.Fatal(err)
+	}
+	const password = "motdepasse-de-test"
+	editor, err := db.CreateUser(ctx, account.NewUser{Email: "coordination@cc.fr", Name: "Coordination", OrgID: cc.ID, Role: account.RoleEditor, Password: password}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = &convention.Convention{Kind: "ctg", Title: "CTG Latitude Nord Gironde 2027-2031", CAF: "caf-33", Start: "2027-01-01", End: "2031-12-31",
+		Perimeter: convention.Perimeter{EPCIs: []string{"243301181"}}, Parties: []string{cc.ID}}
+	if err := db.CreateConvention(ctx, ref, editor, c); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Config{DB: db, Ref: ref, Log: discardLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = s.Handler()
+	return db, editor, c, h, signInThroughForm(t, h, "coordination@cc.fr", password)
 }
 
 // demoConventionID finds a convention of the demonstration data set by title.

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"os"
 	"time"
 
@@ -27,6 +28,9 @@ type ServeConfig struct {
 	// PublicRate is the public-form submissions accepted per source
 	// address per minute; 0 for no limit.
 	PublicRate int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client, for the public-form limit.
+	TrustedProxies []netip.Prefix
 	// SSO is the single sign-on's provider (sso.go); off when none of
 	// its settings is given.
 	SSO sso.Config
@@ -104,7 +108,7 @@ func Start(ctx context.Context, cfg ServeConfig) (*Running, error) {
 		db.Close()
 		return nil, err
 	}
-	s, err := web.New(web.Config{DB: db, Ref: ref, Log: cfg.Log, Demo: cfg.Demo, SecureCookies: cfg.Secure, PublicRate: cfg.PublicRate, SSO: client,
+	s, err := web.New(web.Config{DB: db, Ref: ref, Log: cfg.Log, Demo: cfg.Demo, SecureCookies: cfg.Secure, PublicRate: cfg.PublicRate, TrustedProxies: cfg.TrustedProxies, SSO: client,
 		DemoEmail: login.Email, DemoPassword: login.Password, Metrics: reg, AccessLog: cfg.AccessLog})
 	if err != nil {
 		db.Close()
@@ -223,6 +227,7 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 	withDemo := f.Bool("demo", false, "charger les données de démonstration fictives")
 	secure := f.Bool("secure-cookies", false, "cookies réservés à HTTPS (derrière un proxy TLS)")
 	rate := f.Int("public-rate", 600, "réponses publiques acceptées par adresse et par minute (0 : sans limite)")
+	trusted := f.String("trusted-proxies", "", "adresses ou réseaux des répartiteurs de charge dont l'en-tête X-Forwarded-For désigne le client, séparés par des virgules (par exemple 10.0.0.0/8)")
 	metricsAddr := f.String("metrics-addr", "", "adresse d'écoute de /metrics, séparée de --addr (par exemple 127.0.0.1:9090 ; sans : pas de métriques)")
 	logFormat := f.String("log-format", "text", "format du journal sur la sortie d'erreur : text ou json")
 	delay := f.String("shutdown-delay", "0s", "durée pendant laquelle /readyz répond 503 avant l'arrêt (5s derrière un répartiteur de charge)")
@@ -246,6 +251,10 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	proxies, err := web.ParseTrustedProxies(*trusted)
+	if err != nil {
+		return usageError{"--trusted-proxies : " + err.Error() + "."}
+	}
 	if *rate < 0 {
 		return usageError{"--public-rate doit être un nombre positif, ou 0 pour ne pas limiter les réponses."}
 	}
@@ -263,7 +272,7 @@ func serveCmd(ctx context.Context, args []string, env Env, stdio IO) error {
 		defer slog.SetDefault(prev)
 	}
 	start := time.Now()
-	r, err := Start(ctx, ServeConfig{Addr: *addr, DB: *dsn, Demo: *withDemo, Secure: *secure, PublicRate: *rate, Reminders: rc, SSO: sc,
+	r, err := Start(ctx, ServeConfig{Addr: *addr, DB: *dsn, Demo: *withDemo, Secure: *secure, PublicRate: *rate, TrustedProxies: proxies, Reminders: rc, SSO: sc,
 		MetricsAddr: *metricsAddr, ShutdownDelay: shutdownDelay, AccessLog: *logFormat == "json", Log: log,
 		Stdout: func(s string) { fmt.Fprintln(stdio.Stdout, s) }})
 	if err != nil {

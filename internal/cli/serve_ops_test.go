@@ -23,6 +23,7 @@ func TestServeOpsFlags(t *testing.T) {
 	checkFailure(t, run(t, map[string]string{"CTG_LOG_FORMAT": "yaml"}, "", "serve", "--db", db), "text ou json")
 	checkFailure(t, run(t, nil, "", "serve", "--db", db, "--shutdown-delay", "bientôt"), "--shutdown-delay")
 	checkFailure(t, run(t, nil, "", "serve", "--db", db, "--shutdown-delay", "2h"), "--shutdown-delay")
+	checkFailure(t, run(t, nil, "", "serve", "--db", db, "--trusted-proxies", "10.0.0.0/8,répartiteur"), "--trusted-proxies")
 	checkFailure(t, run(t, nil, "", "serve", "--db", db, "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:99999"), "adresse")
 }
 

@@ -6,7 +6,6 @@ import (
 	"hash/fnv"
 	"html/template"
 	"io/fs"
-	"net"
 	"net/http"
 	"path"
 	"regexp"
@@ -352,24 +351,12 @@ func (s *Server) renderBlankForm(r *http.Request, sv *survey.Survey, communes []
 	return &blankForm{head: []byte(head), tail: []byte(tail)}, nil
 }
 
-// sourceAddress is the address the flood limit counts by: the peer of the
-// connection. Behind a reverse proxy, that is the proxy's, shared by every
-// respondent: raise --public-rate there, or set it to 0 and limit at the
-// proxy (see docs/operations.md).
-func sourceAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 func (s *Server) publicFormSubmit(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	if s.publicRate > 0 {
 		var ok bool
 		err := s.queueWrite(func() (err error) {
-			ok, err = s.db.Hit(ctx, "q:"+sourceAddress(r), s.publicRate)
+			ok, err = s.db.Hit(ctx, "q:"+s.clientAddress(r), s.publicRate)
 			return err
 		})
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,6 +37,9 @@ type Config struct {
 	// PublicRate is how many public-form submissions one source address
 	// may send per minute; 0 for no limit.
 	PublicRate int
+	// TrustedProxies are the load balancers and reverse proxies whose
+	// X-Forwarded-For names the client (see clientAddress).
+	TrustedProxies []netip.Prefix
 	// SSO signs people in through an OpenID Connect provider (page_sso.go);
 	// off when nil.
 	SSO *sso.Client
@@ -60,6 +64,7 @@ type Server struct {
 	now                     func() time.Time
 	tmpl                    *templates
 	publicRate              int
+	trustedProxies          []netip.Prefix
 	// sso is the single sign-on's client; nil when it is off.
 	sso *sso.Client
 	// qtmpl are the pages of the public form, in a layout of their own.
@@ -83,7 +88,7 @@ type Server struct {
 
 // New builds a Server and parses every template; a template error stops here.
 func New(cfg Config) (*Server, error) {
-	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, demoEmail: cfg.DemoEmail, demoPassword: cfg.DemoPassword, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now, publicRate: cfg.PublicRate,
+	s := &Server{db: cfg.DB, ref: cfg.Ref, log: cfg.Log, demo: cfg.Demo, demoEmail: cfg.DemoEmail, demoPassword: cfg.DemoPassword, secure: cfg.SecureCookies, ttl: cfg.SessionTTL, now: cfg.Now, publicRate: cfg.PublicRate, trustedProxies: cfg.TrustedProxies,
 		metrics: cfg.Metrics, accessLog: cfg.AccessLog}
 	if s.metrics == nil {
 		s.metrics = metrics.New(metrics.ReadBuild())

@@ -89,7 +89,9 @@ func (s *Session) Do(ctx context.Context, method, path, contentType string, body
 	if h == nil {
 		h = http.Header{}
 	}
-	h.Set("Content-Type", contentType)
+	if contentType != "" {
+		h.Set("Content-Type", contentType)
+	}
 	status, resp, err := s.send(ctx, method, path, nil, &rawBody{body, h})
 	if err != nil {
 		return 0, nil, nil, err

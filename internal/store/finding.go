@@ -22,6 +22,11 @@ import (
 var (
 	errStaleFinding = app.Errorf(app.EPreconditionFailed, "Le constat a été modifié entre-temps par quelqu'un d'autre. Rechargez-le, puis refaites votre modification.")
 	errStaleStake   = app.Errorf(app.EPreconditionFailed, "L'enjeu a été modifié entre-temps par quelqu'un d'autre. Rechargez-le, puis refaites votre modification.")
+
+	versionedFinding = versioned[diagnostic.Finding]{load: loadFinding, stale: errStaleFinding,
+		version: func(f *diagnostic.Finding) int { return f.Version }, convention: func(f *diagnostic.Finding) string { return f.Convention }}
+	versionedStake = versioned[diagnostic.Stake]{load: loadStake, stale: errStaleStake,
+		version: func(s *diagnostic.Stake) int { return s.Version }, convention: func(s *diagnostic.Stake) string { return s.Convention }}
 )
 
 type findingRow struct {
@@ -221,15 +226,9 @@ func (db *DB) insertFinding(ctx context.Context, t *tx, u *account.User, convent
 func (db *DB) UpdateFinding(ctx context.Context, u *account.User, id string, ifVersion int, patch diagnostic.FindingPatch) (*diagnostic.Finding, error) {
 	var out *diagnostic.Finding
 	err := db.Transact(ctx, func(t *tx) error {
-		before, err := loadFinding(ctx, t, id)
+		before, _, err := versionedFinding.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		if _, err := seeConvention(ctx, t, u, before.Convention, true); err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != before.Version {
-			return errStaleFinding
 		}
 		after := *before
 		patch.Apply(&after)
@@ -242,13 +241,9 @@ func (db *DB) UpdateFinding(ctx context.Context, u *account.User, id string, ifV
 			return nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, db.Now()
-		res, err := exec(ctx, t, `UPDATE findings SET kind = ?, field = ?, text = ?, source = ?, version = ?, updated_at = ?
-			WHERE id = ? AND version = ?`, after.Kind, after.Field, after.Text, after.Source, after.Version, after.UpdatedAt, id, before.Version)
-		if err != nil {
+		if err := writeVersioned(ctx, t, errStaleFinding, `UPDATE findings SET kind = ?, field = ?, text = ?, source = ?, version = ?, updated_at = ?
+			WHERE id = ? AND version = ?`, after.Kind, after.Field, after.Text, after.Source, after.Version, after.UpdatedAt, id, before.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleFinding
 		}
 		out = &after
 		return db.record(ctx, t, after.Convention, u, "finding.update", id, changes)
@@ -263,15 +258,9 @@ func (db *DB) UpdateFinding(ctx context.Context, u *account.User, id string, ifV
 // grouped it; those stakes get a new version and a line of history each.
 func (db *DB) DeleteFinding(ctx context.Context, u *account.User, id string, ifVersion int) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		f, err := loadFinding(ctx, t, id)
+		f, _, err := versionedFinding.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		if _, err := seeConvention(ctx, t, u, f.Convention, true); err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != f.Version {
-			return errStaleFinding
 		}
 		now := db.Now()
 		for _, sid := range f.Stakes {
@@ -428,15 +417,9 @@ func (db *DB) insertStake(ctx context.Context, t *tx, u *account.User, conventio
 func (db *DB) UpdateStake(ctx context.Context, u *account.User, id string, ifVersion int, patch diagnostic.StakePatch) (*diagnostic.Stake, error) {
 	var out *diagnostic.Stake
 	err := db.Transact(ctx, func(t *tx) error {
-		before, err := loadStake(ctx, t, id)
+		before, _, err := versionedStake.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		if _, err := seeConvention(ctx, t, u, before.Convention, true); err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != before.Version {
-			return errStaleStake
 		}
 		after := *before
 		patch.Apply(&after)
@@ -452,13 +435,9 @@ func (db *DB) UpdateStake(ctx context.Context, u *account.User, id string, ifVer
 			return nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, db.Now()
-		res, err := exec(ctx, t, `UPDATE stakes SET title = ?, fields = ?, priority = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-			after.Title, strings.Join(after.Fields, ","), after.Priority, after.Version, after.UpdatedAt, id, before.Version)
-		if err != nil {
+		if err := writeVersioned(ctx, t, errStaleStake, `UPDATE stakes SET title = ?, fields = ?, priority = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+			after.Title, strings.Join(after.Fields, ","), after.Priority, after.Version, after.UpdatedAt, id, before.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleStake
 		}
 		if _, changed := changes["findings"]; changed {
 			if err := writeStakeFindings(ctx, t, &after); err != nil {
@@ -477,15 +456,9 @@ func (db *DB) UpdateStake(ctx context.Context, u *account.User, id string, ifVer
 // DeleteStake removes a stake; its findings stay.
 func (db *DB) DeleteStake(ctx context.Context, u *account.User, id string, ifVersion int) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		s, err := loadStake(ctx, t, id)
+		s, _, err := versionedStake.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		if _, err := seeConvention(ctx, t, u, s.Convention, true); err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != s.Version {
-			return errStaleStake
 		}
 		if _, err := exec(ctx, t, `DELETE FROM stake_findings WHERE stake_id = ?`, id); err != nil {
 			return err

@@ -25,6 +25,12 @@ import (
 var (
 	errStaleMeeting  = app.Errorf(app.EPreconditionFailed, "La réunion a été modifiée entre-temps par quelqu'un d'autre. Rechargez-la, puis refaites votre modification.")
 	errStaleDecision = app.Errorf(app.EPreconditionFailed, "La décision a été modifiée entre-temps par quelqu'un d'autre. Rechargez-la, puis refaites votre modification.")
+
+	// Decisions have none: a decision does not name its convention (its
+	// meeting does, and loadDecision returns it beside the decision), so
+	// UpdateDecision reads and checks it itself.
+	versionedMeeting = versioned[committee.Meeting]{load: loadMeeting, stale: errStaleMeeting,
+		version: func(m *committee.Meeting) int { return m.Version }, convention: func(m *committee.Meeting) string { return m.Convention }}
 )
 
 type meetingRow struct {
@@ -292,15 +298,9 @@ func (db *DB) CreateMeeting(ctx context.Context, u *account.User, conventionID s
 func (db *DB) UpdateMeeting(ctx context.Context, u *account.User, id string, ifVersion int, patch committee.Patch) (*committee.Meeting, error) {
 	var out *committee.Meeting
 	err := db.Transact(ctx, func(t *tx) error {
-		before, err := loadMeeting(ctx, t, id)
+		before, _, err := versionedMeeting.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		if _, err := seeConvention(ctx, t, u, before.Convention, true); err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != before.Version {
-			return errStaleMeeting
 		}
 		after := *before
 		after.Attendees = slices.Clone(before.Attendees)
@@ -321,14 +321,10 @@ func (db *DB) UpdateMeeting(ctx context.Context, u *account.User, id string, ifV
 			return nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, db.Now()
-		res, err := exec(ctx, t, `UPDATE meetings SET committee = ?, title = ?, held_on = ?, place = ?, agenda = ?, minutes = ?, version = ?, updated_at = ?
-			WHERE id = ? AND version = ?`,
-			after.Committee, after.Title, after.Date, after.Place, after.Agenda, after.Minutes, after.Version, after.UpdatedAt, id, before.Version)
-		if err != nil {
+		if err := writeVersioned(ctx, t, errStaleMeeting, `UPDATE meetings SET committee = ?, title = ?, held_on = ?, place = ?, agenda = ?, minutes = ?,
+			version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+			after.Committee, after.Title, after.Date, after.Place, after.Agenda, after.Minutes, after.Version, after.UpdatedAt, id, before.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleMeeting
 		}
 		if err := db.writeMeetingParts(ctx, t, &after, before.Decisions); err != nil {
 			return err
@@ -345,23 +341,13 @@ func (db *DB) UpdateMeeting(ctx context.Context, u *account.User, id string, ifV
 // DeleteMeeting removes a meeting with its attendees and decisions.
 func (db *DB) DeleteMeeting(ctx context.Context, u *account.User, id string, ifVersion int) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		m, err := loadMeeting(ctx, t, id)
+		m, _, err := versionedMeeting.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		if _, err := seeConvention(ctx, t, u, m.Convention, true); err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != m.Version {
-			return errStaleMeeting
 		}
 		// Attendees, decisions and their links go by ON DELETE CASCADE.
-		res, err := exec(ctx, t, `DELETE FROM meetings WHERE id = ? AND version = ?`, id, m.Version)
-		if err != nil {
+		if err := writeVersioned(ctx, t, errStaleMeeting, `DELETE FROM meetings WHERE id = ? AND version = ?`, id, m.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleMeeting
 		}
 		return db.record(ctx, t, m.Convention, u, "meeting.delete", id, committee.Deleted(m))
 	})
@@ -423,13 +409,9 @@ func (db *DB) UpdateDecision(ctx context.Context, u *account.User, id string, if
 			return nil
 		}
 		after.Version, after.UpdatedAt = before.Version+1, db.Now()
-		res, err := exec(ctx, t, `UPDATE decisions SET status = ?, outcome = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-			after.Status, after.Outcome, after.Version, after.UpdatedAt, id, before.Version)
-		if err != nil {
+		if err := writeVersioned(ctx, t, errStaleDecision, `UPDATE decisions SET status = ?, outcome = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+			after.Status, after.Outcome, after.Version, after.UpdatedAt, id, before.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleDecision
 		}
 		out = &after
 		return db.record(ctx, t, cid, u, "decision.update", after.Meeting, changes)

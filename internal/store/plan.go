@@ -31,6 +31,17 @@ var (
 	errStaleAxis      = app.Errorf(app.EPreconditionFailed, "L'axe a été modifié entre-temps par quelqu'un d'autre. Rechargez-le, puis refaites votre modification.")
 	errStaleObjective = app.Errorf(app.EPreconditionFailed, "L'objectif a été modifié entre-temps par quelqu'un d'autre. Rechargez-le, puis refaites votre modification.")
 	errStaleAction    = app.Errorf(app.EPreconditionFailed, "La fiche action a été modifiée entre-temps par quelqu'un d'autre. Rechargez-la, puis refaites votre modification.")
+
+	versionedAxis = versioned[plan.Axis]{plan: "axis", stale: errStaleAxis, version: func(a *plan.Axis) int { return a.Version },
+		load: func(ctx context.Context, q sqlx.QueryerContext, id string) (*plan.Axis, error) {
+			return loadAxis(ctx, q, id, false)
+		}}
+	versionedObjective = versioned[plan.Objective]{plan: "objective", stale: errStaleObjective, version: func(o *plan.Objective) int { return o.Version },
+		load: func(ctx context.Context, q sqlx.QueryerContext, id string) (*plan.Objective, error) {
+			o, _, err := loadObjective(ctx, q, id)
+			return o, err
+		}}
+	versionedAction = versioned[plan.Action]{plan: "action", load: loadAction, stale: errStaleAction, version: func(a *plan.Action) int { return a.Version }}
 )
 
 type axisRow struct {
@@ -295,16 +306,9 @@ func (db *DB) insertAxis(ctx context.Context, t *tx, u *account.User, convention
 func (db *DB) UpdateAxis(ctx context.Context, u *account.User, id string, ifVersion int, patch plan.AxisPatch) (*plan.Axis, error) {
 	var out *plan.Axis
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "axis", id)
+		before, c, err := versionedAxis.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		before, err := loadAxis(ctx, t, id, false)
-		if err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != before.Version {
-			return errStaleAxis
 		}
 		after := *before
 		patch.Apply(&after)
@@ -330,13 +334,9 @@ func (db *DB) UpdateAxis(ctx context.Context, u *account.User, id string, ifVers
 			if err := renumber(ctx, t, "axes", "number", plan.Move(axes.ids, id, after.Number), axes.at, now); err != nil {
 				return err
 			}
-			res, err := exec(ctx, t, `UPDATE axes SET number = ?, title = ?, description = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-				after.Number, after.Title, after.Description, after.Version, now, id, before.Version)
-			if err != nil {
+			if err := writeVersioned(ctx, t, errStaleAxis, `UPDATE axes SET number = ?, title = ?, description = ?, version = ?, updated_at = ?
+				WHERE id = ? AND version = ?`, after.Number, after.Title, after.Description, after.Version, now, id, before.Version); err != nil {
 				return err
-			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return errStaleAxis
 			}
 			if err := settleRefs(ctx, t, c.ID, refs, "", now); err != nil {
 				return err
@@ -360,16 +360,14 @@ func (db *DB) UpdateAxis(ctx context.Context, u *account.User, id string, ifVers
 // not to go as a side effect.
 func (db *DB) DeleteAxis(ctx context.Context, u *account.User, id string, ifVersion int) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "axis", id)
+		a, c, err := versionedAxis.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
 		}
-		a, err := loadAxis(ctx, t, id, true)
-		if err != nil {
+		// Read again with its actions, which must be none, and its
+		// objectives, which the history names.
+		if a, err = loadAxis(ctx, t, id, true); err != nil {
 			return err
-		}
-		if ifVersion > 0 && ifVersion != a.Version {
-			return errStaleAxis
 		}
 		if n := len(a.Actions); n > 0 {
 			return app.Errorf(app.EConflict, "L'axe %d compte encore %d action%s : déplacez-les vers un autre axe ou supprimez-les avant de supprimer l'axe.",
@@ -385,12 +383,9 @@ func (db *DB) DeleteAxis(ctx context.Context, u *account.User, id string, ifVers
 		if _, err := exec(ctx, t, `DELETE FROM axes WHERE id = ?`, id); err != nil {
 			return err
 		}
-		axes, err := numbers(ctx, t, `SELECT id, number AS n FROM axes WHERE convention_id = ? ORDER BY number, created_at, id`, c.ID)
-		if err != nil {
-			return err
-		}
 		now := db.Now()
-		if err := renumber(ctx, t, "axes", "number", axes.ids, axes.at, now); err != nil {
+		if err := closeGap(ctx, t, "axes", "number", now,
+			`SELECT id, number AS n FROM axes WHERE convention_id = ? ORDER BY number, created_at, id`, c.ID); err != nil {
 			return err
 		}
 		if err := settleRefs(ctx, t, c.ID, refs, "", now); err != nil {
@@ -460,16 +455,9 @@ func (db *DB) insertObjective(ctx context.Context, t *tx, u *account.User, conve
 func (db *DB) UpdateObjective(ctx context.Context, u *account.User, id string, ifVersion int, patch plan.ObjectivePatch) (*plan.Objective, error) {
 	var out *plan.Objective
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "objective", id)
+		before, c, err := versionedObjective.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		before, _, err := loadObjective(ctx, t, id)
-		if err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != before.Version {
-			return errStaleObjective
 		}
 		after := *before
 		patch.Apply(&after)
@@ -494,13 +482,9 @@ func (db *DB) UpdateObjective(ctx context.Context, u *account.User, id string, i
 		if err := renumber(ctx, t, "objectives", "position", plan.Move(list.ids, id, after.Position), list.at, now); err != nil {
 			return err
 		}
-		res, err := exec(ctx, t, `UPDATE objectives SET position = ?, title = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-			after.Position, after.Title, after.Version, now, id, before.Version)
-		if err != nil {
+		if err := writeVersioned(ctx, t, errStaleObjective, `UPDATE objectives SET position = ?, title = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+			after.Position, after.Title, after.Version, now, id, before.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleObjective
 		}
 		out = &after
 		return db.record(ctx, t, c.ID, u, "objective.update", id, changes)
@@ -516,16 +500,9 @@ func (db *DB) UpdateObjective(ctx context.Context, u *account.User, id string, i
 // move up.
 func (db *DB) DeleteObjective(ctx context.Context, u *account.User, id string, ifVersion int) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "objective", id)
+		o, c, err := versionedObjective.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		o, _, err := loadObjective(ctx, t, id)
-		if err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != o.Version {
-			return errStaleObjective
 		}
 		now := db.Now()
 		if _, err := exec(ctx, t, `UPDATE actions SET objective_id = NULL, version = version + 1, updated_at = ? WHERE objective_id = ?`, now, id); err != nil {
@@ -534,11 +511,8 @@ func (db *DB) DeleteObjective(ctx context.Context, u *account.User, id string, i
 		if _, err := exec(ctx, t, `DELETE FROM objectives WHERE id = ?`, id); err != nil {
 			return err
 		}
-		list, err := numbers(ctx, t, `SELECT id, position AS n FROM objectives WHERE axis_id = ? ORDER BY position, created_at, id`, o.Axis)
-		if err != nil {
-			return err
-		}
-		if err := renumber(ctx, t, "objectives", "position", list.ids, list.at, now); err != nil {
+		if err := closeGap(ctx, t, "objectives", "position", now,
+			`SELECT id, position AS n FROM objectives WHERE axis_id = ? ORDER BY position, created_at, id`, o.Axis); err != nil {
 			return err
 		}
 		return db.record(ctx, t, c.ID, u, "objective.delete", id, plan.Deleted(plan.DiffObjectives(o, &plan.Objective{})))
@@ -604,6 +578,16 @@ func renumber(ctx context.Context, t *tx, table, column string, ids []string, cu
 		}
 	}
 	return nil
+}
+
+// closeGap numbers 1, 2, 3… what is left of a list once one of its rows
+// is gone or has moved away; query reads the list as numbers does.
+func closeGap(ctx context.Context, t *tx, table, column string, now time.Time, query string, args ...any) error {
+	rest, err := numbers(ctx, t, query, args...)
+	if err != nil {
+		return err
+	}
+	return renumber(ctx, t, table, column, rest.ids, rest.at, now)
 }
 
 // actionRef is where an action stands, to tell afterwards whether its

@@ -210,16 +210,9 @@ func (db *DB) insertAction(ctx context.Context, t *tx, u *account.User, x *plan.
 func (db *DB) UpdateAction(ctx context.Context, u *account.User, id string, ifVersion int, patch plan.ActionPatch) (*plan.Action, error) {
 	var out *plan.Action
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "action", id)
+		before, c, err := versionedAction.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		before, err := loadAction(ctx, t, id)
-		if err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != before.Version {
-			return errStaleAction
 		}
 		after := *before
 		patch.Apply(&after)
@@ -273,15 +266,12 @@ func (db *DB) UpdateAction(ctx context.Context, u *account.User, id string, ifVe
 				return err
 			}
 		}
-		res, err := exec(ctx, t, `UPDATE actions SET axis_id = ?, objective_id = ?, number = ?, title = ?, description = ?, fields = ?, lead_id = ?,
-			public = ?, start_on = ?, end_on = ?, status = ?, former_refs = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		if err := writeVersioned(ctx, t, errStaleAction, `UPDATE actions SET axis_id = ?, objective_id = ?, number = ?, title = ?, description = ?,
+			fields = ?, lead_id = ?, public = ?, start_on = ?, end_on = ?, status = ?, former_refs = ?, version = ?, updated_at = ?
+			WHERE id = ? AND version = ?`,
 			after.Axis, orNull(after.Objective), after.Number, after.Title, after.Description, strings.Join(after.Fields, ","), orNull(after.Lead),
-			after.Public, after.Start, after.End, after.Status, strings.Join(after.FormerRefs, "\n"), after.Version, now, id, before.Version)
-		if err != nil {
+			after.Public, after.Start, after.End, after.Status, strings.Join(after.FormerRefs, "\n"), after.Version, now, id, before.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleAction
 		}
 		if err := writeActionLinks(ctx, t, &after, before); err != nil {
 			return err
@@ -305,12 +295,8 @@ func (db *DB) UpdateAction(ctx context.Context, u *account.User, id string, ifVe
 // it takes after.Number. Its own row is written by the caller.
 func moveAction(ctx context.Context, t *tx, before, after *plan.Action, target numbered, now time.Time) error {
 	if before.Axis != after.Axis {
-		left, err := numbers(ctx, t, `SELECT id, number AS n FROM actions WHERE axis_id = ? AND id <> ? ORDER BY number, created_at, id`,
-			before.Axis, before.ID)
-		if err != nil {
-			return err
-		}
-		if err := renumber(ctx, t, "actions", "number", left.ids, left.at, now); err != nil {
+		if err := closeGap(ctx, t, "actions", "number", now,
+			`SELECT id, number AS n FROM actions WHERE axis_id = ? AND id <> ? ORDER BY number, created_at, id`, before.Axis, before.ID); err != nil {
 			return err
 		}
 	}
@@ -322,16 +308,9 @@ func moveAction(ctx context.Context, t *tx, before, after *plan.Action, target n
 // budget lines, and renumbers the actions after it in its axis.
 func (db *DB) DeleteAction(ctx context.Context, u *account.User, id string, ifVersion int) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "action", id)
+		a, c, err := versionedAction.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		a, err := loadAction(ctx, t, id)
-		if err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != a.Version {
-			return errStaleAction
 		}
 		refs, err := actionRefs(ctx, t, c.ID)
 		if err != nil {
@@ -341,12 +320,9 @@ func (db *DB) DeleteAction(ctx context.Context, u *account.User, id string, ifVe
 		if _, err := exec(ctx, t, `DELETE FROM actions WHERE id = ?`, id); err != nil {
 			return err
 		}
-		rest, err := numbers(ctx, t, `SELECT id, number AS n FROM actions WHERE axis_id = ? ORDER BY number, created_at, id`, a.Axis)
-		if err != nil {
-			return err
-		}
 		now := db.Now()
-		if err := renumber(ctx, t, "actions", "number", rest.ids, rest.at, now); err != nil {
+		if err := closeGap(ctx, t, "actions", "number", now,
+			`SELECT id, number AS n FROM actions WHERE axis_id = ? ORDER BY number, created_at, id`, a.Axis); err != nil {
 			return err
 		}
 		if err := settleRefs(ctx, t, c.ID, refs, "", now); err != nil {

@@ -21,7 +21,12 @@ import (
 // because "Indicator" names the statistical indicators of the diagnosis
 // (indicator.go), a catalogue shared by all conventions.
 
-var errStaleActionIndicator = app.Errorf(app.EPreconditionFailed, "L'indicateur de suivi a été modifié entre-temps par quelqu'un d'autre. Rechargez-le, puis refaites votre modification.")
+var (
+	errStaleActionIndicator = app.Errorf(app.EPreconditionFailed, "L'indicateur de suivi a été modifié entre-temps par quelqu'un d'autre. Rechargez-le, puis refaites votre modification.")
+
+	versionedActionIndicator = versioned[plan.Indicator]{plan: "indicator", load: loadActionIndicator, stale: errStaleActionIndicator,
+		version: func(i *plan.Indicator) int { return i.Version }}
+)
 
 type actionIndicatorRow struct {
 	ID         string    `db:"id"`
@@ -234,16 +239,9 @@ func (db *DB) changeIndicator(ctx context.Context, u *account.User, id string, i
 	change func(ind *plan.Indicator, first, last int) error) (*plan.Indicator, error) {
 	var out *plan.Indicator
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "indicator", id)
+		before, c, err := versionedActionIndicator.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		before, err := loadActionIndicator(ctx, t, id)
-		if err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != before.Version {
-			return errStaleActionIndicator
 		}
 		after := *before
 		after.Targets, after.Values = maps.Clone(before.Targets), maps.Clone(before.Values)
@@ -258,13 +256,9 @@ func (db *DB) changeIndicator(ctx context.Context, u *account.User, id string, i
 		}
 		now := db.Now()
 		after.Version, after.UpdatedAt = before.Version+1, now
-		res, err := exec(ctx, t, `UPDATE action_indicators SET label = ?, unit = ?, baseline = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
-			after.Label, after.Unit, after.Baseline, after.Version, now, id, before.Version)
-		if err != nil {
+		if err := writeVersioned(ctx, t, errStaleActionIndicator, `UPDATE action_indicators SET label = ?, unit = ?, baseline = ?, version = ?, updated_at = ?
+			WHERE id = ? AND version = ?`, after.Label, after.Unit, after.Baseline, after.Version, now, id, before.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleActionIndicator
 		}
 		if err := writeIndicatorYears(ctx, t, &after); err != nil {
 			return err
@@ -282,25 +276,15 @@ func (db *DB) changeIndicator(ctx context.Context, u *account.User, id string, i
 // up the indicators after it.
 func (db *DB) DeleteActionIndicator(ctx context.Context, u *account.User, id string, ifVersion int) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		c, err := db.editPlanOf(ctx, t, u, "indicator", id)
+		ind, c, err := versionedActionIndicator.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		ind, err := loadActionIndicator(ctx, t, id)
-		if err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != ind.Version {
-			return errStaleActionIndicator
 		}
 		if _, err := exec(ctx, t, `DELETE FROM action_indicators WHERE id = ?`, id); err != nil {
 			return err
 		}
-		rest, err := numbers(ctx, t, `SELECT id, position AS n FROM action_indicators WHERE action_id = ? ORDER BY position, id`, ind.Action)
-		if err != nil {
-			return err
-		}
-		if err := renumber(ctx, t, "action_indicators", "position", rest.ids, rest.at, db.Now()); err != nil {
+		if err := closeGap(ctx, t, "action_indicators", "position", db.Now(),
+			`SELECT id, position AS n FROM action_indicators WHERE action_id = ? ORDER BY position, id`, ind.Action); err != nil {
 			return err
 		}
 		return db.record(ctx, t, c.ID, u, "action_indicator.delete", id, plan.Deleted(plan.DiffIndicators(ind, &plan.Indicator{})))

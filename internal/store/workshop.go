@@ -26,6 +26,9 @@ import (
 var (
 	errStaleWorkshop   = app.Errorf(app.EPreconditionFailed, "L'atelier a été modifié entre-temps par quelqu'un d'autre. Rechargez-le, puis refaites votre modification.")
 	errProposalCarried = app.Errorf(app.EConflict, "Cette proposition est déjà retenue comme constat du diagnostic.")
+
+	versionedWorkshop = versioned[workshop.Workshop]{load: loadWorkshop, stale: errStaleWorkshop,
+		version: func(w *workshop.Workshop) int { return w.Version }, convention: func(w *workshop.Workshop) string { return w.Convention }}
 )
 
 type workshopRow struct {
@@ -186,15 +189,9 @@ func (db *DB) CreateWorkshop(ctx context.Context, u *account.User, conventionID 
 func (db *DB) UpdateWorkshop(ctx context.Context, u *account.User, id string, ifVersion int, patch workshop.Patch) (*workshop.Workshop, error) {
 	var out *workshop.Workshop
 	err := db.Transact(ctx, func(t *tx) error {
-		before, err := loadWorkshop(ctx, t, id)
+		before, _, err := versionedWorkshop.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		if _, err := seeConvention(ctx, t, u, before.Convention, true); err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != before.Version {
-			return errStaleWorkshop
 		}
 		after := *before
 		after.Proposals = slices.Clone(before.Proposals)
@@ -214,15 +211,11 @@ func (db *DB) UpdateWorkshop(ctx context.Context, u *account.User, id string, if
 		}
 		after.Version, after.UpdatedAt = before.Version+1, db.Now()
 		p := after.Participants
-		res, err := exec(ctx, t, `UPDATE workshops SET title = ?, held_on = ?, place = ?, elected = ?, staff = ?, associations = ?, residents = ?,
-			minutes = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
+		if err := writeVersioned(ctx, t, errStaleWorkshop, `UPDATE workshops SET title = ?, held_on = ?, place = ?, elected = ?, staff = ?,
+			associations = ?, residents = ?, minutes = ?, version = ?, updated_at = ? WHERE id = ? AND version = ?`,
 			after.Title, after.Date, after.Place, p.Elected, p.Staff, p.Associations, p.Residents, after.Minutes, after.Version, after.UpdatedAt,
-			id, before.Version)
-		if err != nil {
+			id, before.Version); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errStaleWorkshop
 		}
 		if patch.Proposals != nil {
 			if err := writeProposals(ctx, t, &after); err != nil {
@@ -245,15 +238,9 @@ func (db *DB) UpdateWorkshop(ctx context.Context, u *account.User, id string, if
 // were carried into stay.
 func (db *DB) DeleteWorkshop(ctx context.Context, u *account.User, id string, ifVersion int) error {
 	err := db.Transact(ctx, func(t *tx) error {
-		w, err := loadWorkshop(ctx, t, id)
+		w, _, err := versionedWorkshop.open(ctx, db, t, u, id, ifVersion)
 		if err != nil {
 			return err
-		}
-		if _, err := seeConvention(ctx, t, u, w.Convention, true); err != nil {
-			return err
-		}
-		if ifVersion > 0 && ifVersion != w.Version {
-			return errStaleWorkshop
 		}
 		if _, err := exec(ctx, t, `DELETE FROM proposals WHERE workshop_id = ?`, id); err != nil {
 			return err

@@ -6,9 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync/atomic"
-	"time"
 )
 
 // CPUGroup is a Linux control group that caps the processor time of the
@@ -64,29 +62,6 @@ func (g *CPUGroup) write(file, value string) error {
 		return fmt.Errorf("capping the control group: %w", err)
 	}
 	return nil
-}
-
-// Throttled reads how long the group's processes were held back by the
-// cap, in total: it grows while a server wants more than its share.
-func (g *CPUGroup) Throttled() time.Duration {
-	b, err := os.ReadFile(filepath.Join(g.dir, "cpu.stat"))
-	if err != nil {
-		return 0
-	}
-	for line := range strings.Lines(string(b)) {
-		f := strings.Fields(line)
-		if len(f) != 2 {
-			continue
-		}
-		v, _ := strconv.ParseInt(f[1], 10, 64)
-		switch f[0] {
-		case "throttled_time": // v1, ns
-			return time.Duration(v)
-		case "throttled_usec": // v2
-			return time.Duration(v) * time.Microsecond
-		}
-	}
-	return 0
 }
 
 // Remove deletes the group once its processes have ended; nil does nothing.

@@ -91,12 +91,12 @@ func (cl *Cluster) Close() {
 	}
 }
 
-// Usage sums the processor time and the throttled time of the servers.
-func (cl *Cluster) Usage() (cpu, throttled time.Duration) {
+// CPU sums the processor time the servers have used.
+func (cl *Cluster) CPU() time.Duration {
+	var cpu time.Duration
 	for _, p := range cl.Procs {
 		t, _ := p.CPUTime()
 		cpu += t
-		throttled += p.Throttled()
 	}
-	return cpu, throttled
+	return cpu
 }

@@ -193,12 +193,3 @@ func (p *Process) CPUTime() (time.Duration, error) {
 	const hz = 100 // USER_HZ on Linux
 	return time.Duration(ut+st) * time.Second / hz, nil
 }
-
-// Throttled is how long the server was held back by its CPU cap; 0
-// without one.
-func (p *Process) Throttled() time.Duration {
-	if p.cg == nil {
-		return 0
-	}
-	return p.cg.Throttled()
-}

@@ -107,10 +107,11 @@ type phaseResult struct {
 	Errors     int             `json:"errors"`
 	ErrorKinds map[string]int  `json:"error_kinds,omitempty"`
 	// ServerCPU is the processor time of the servers per counted
-	// operation; Throttled, the share of the phase the servers spent held
-	// back by their cap (near 1: the servers were the bottleneck).
+	// operation; CapUsed, the share of their caps the servers used during
+	// the phase (near 1: the servers were the bottleneck; well below,
+	// something else was: the database, the clients, the machine).
 	ServerCPU float64 `json:"server_cpu_ms"`
-	Throttled float64 `json:"throttled"`
+	CapUsed   float64 `json:"cap_used,omitempty"`
 	Stored    int     `json:"stored,omitempty"`
 	Acked     int     `json:"acknowledged,omitempty"`
 }
@@ -259,19 +260,14 @@ func measure(ctx context.Context, c config, dsn string, sv *survey.Survey, n int
 func phase(ctx context.Context, c config, cl *loadgen.Cluster, op func(context.Context, *loadgen.Recorder, int, bool) bool) phaseResult {
 	rec := loadgen.NewRecorder()
 	var count atomic.Int64
-	start := make(chan [2]time.Duration, 1)
-	time.AfterFunc(c.warmup, func() {
-		cpu, thr := cl.Usage()
-		start <- [2]time.Duration{cpu, thr}
-	})
+	start := make(chan time.Duration, 1)
+	time.AfterFunc(c.warmup, func() { start <- cl.CPU() })
 	loadgen.Phase(ctx, c.clients, c.warmup, c.duration, func(ctx context.Context, i int, measured bool) {
 		if op(ctx, rec, i, measured) {
 			count.Add(1)
 		}
 	})
-	cpu1, thr1 := cl.Usage()
-	s := <-start
-	cpu0, thr0 := s[0], s[1]
+	cpu1, cpu0 := cl.CPU(), <-start
 	times, errs := rec.Take()
 	res := phaseResult{Clients: c.clients, Duration: c.duration.Seconds(), Count: int(count.Load()), Latency: loadgen.Summarize(times["op"]), ErrorKinds: errs}
 	for _, n := range errs {
@@ -281,7 +277,9 @@ func phase(ctx context.Context, c config, cl *loadgen.Cluster, op func(context.C
 		res.PerSecond = float64(res.Count) / res.Duration
 		res.ServerCPU = loadgen.Ms((cpu1 - cpu0) / time.Duration(res.Count))
 	}
-	res.Throttled = (thr1 - thr0).Seconds() / c.duration.Seconds() / float64(len(cl.Procs))
+	if c.cpu > 0 {
+		res.CapUsed = (cpu1 - cpu0).Seconds() / c.duration.Seconds() / (c.cpu * float64(len(cl.Procs)))
+	}
 	return res
 }
 
@@ -298,15 +296,15 @@ func print(w io.Writer, c config, rs []result) {
 	}
 	fmt.Fprintf(w, "servers on one PostgreSQL behind a round-robin proxy, %s; %d clients, %v measured per phase\n\n", capped, c.clients, c.duration)
 	fmt.Fprintf(w, "%-8s | %-44s | %-44s\n", "", "convention pages (signed in)", "public form (GET + POST, POST timed)")
-	fmt.Fprintf(w, "%-8s | %8s %6s %8s %8s %5s %5s | %8s %6s %8s %8s %5s %5s\n", "servers", "/s", "ratio", "p50 ms", "p99 ms", "cpu", "thr",
-		"/s", "ratio", "p50 ms", "p99 ms", "cpu", "thr")
+	fmt.Fprintf(w, "%-8s | %8s %6s %8s %8s %5s %5s | %8s %6s %8s %8s %5s %5s\n", "servers", "/s", "ratio", "p50 ms", "p99 ms", "cpu", "cap",
+		"/s", "ratio", "p50 ms", "p99 ms", "cpu", "cap")
 	for _, r := range rs {
 		row := func(p phaseResult) string {
-			return fmt.Sprintf("%8.0f %5.2f× %8.2f %8.2f %5.1f %4.0f%%", p.PerSecond, p.Ratio, p.Latency.P50, p.Latency.P99, p.ServerCPU, 100*p.Throttled)
+			return fmt.Sprintf("%8.0f %5.2f× %8.2f %8.2f %5.1f %4.0f%%", p.PerSecond, p.Ratio, p.Latency.P50, p.Latency.P99, p.ServerCPU, 100*p.CapUsed)
 		}
 		fmt.Fprintf(w, "%-8d | %s | %s\n", r.Servers, row(r.Pages), row(r.Form))
 	}
-	fmt.Fprintln(w, "\ncpu: the servers' processor time per page or respondent, ms; thr: share of the time a server was held back by its cap")
+	fmt.Fprintln(w, "\ncpu: the servers' processor time per page or respondent, ms; cap: share of their CPU caps the servers used (near 100 %: they were the bottleneck)")
 	var errs []string
 	for _, r := range rs {
 		for _, p := range []phaseResult{r.Pages, r.Form} {

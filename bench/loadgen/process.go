@@ -181,15 +181,44 @@ func (p *Process) CPUTime() (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	// The fields after the command's name, which is in parentheses and
-	// may hold spaces: utime and stime are the 12th and 13th of them.
-	_, rest, ok := strings.Cut(string(b), ") ")
-	f := strings.Fields(rest)
-	if !ok || len(f) < 13 {
+	_, cpu, ok := parseStat(string(b))
+	if !ok {
 		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", p.Pid())
+	}
+	return cpu, nil
+}
+
+// parseStat reads the command's name and the user and system time from a
+// /proc/<pid>/stat. The name is in parentheses and may hold spaces; utime
+// and stime are the 12th and 13th fields after it, in ticks of 1/100 s.
+func parseStat(s string) (name string, cpu time.Duration, ok bool) {
+	open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+	if open < 0 || close < open {
+		return "", 0, false
+	}
+	f := strings.Fields(s[close+1:])
+	if len(f) < 13 {
+		return "", 0, false
 	}
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
-	const hz = 100 // USER_HZ on Linux
-	return time.Duration(ut+st) * time.Second / hz, nil
+	return s[open+1 : close], time.Duration(ut+st) * time.Second / 100, true
+}
+
+// CommandCPU sums the processor time of every process of the machine
+// whose command is name ("postgres": the database server and its
+// backends), from /proc; processes that ended meanwhile are not counted.
+func CommandCPU(name string) time.Duration {
+	dirs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	var total time.Duration
+	for _, f := range dirs {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		if n, cpu, ok := parseStat(string(b)); ok && n == name {
+			total += cpu
+		}
+	}
+	return total
 }

@@ -112,6 +112,11 @@ type phaseResult struct {
 	// something else was: the database, the clients, the machine).
 	ServerCPU float64 `json:"server_cpu_ms"`
 	CapUsed   float64 `json:"cap_used,omitempty"`
+	// DBCPU is PostgreSQL's processor time per operation (every postgres
+	// process of the machine); ClientCPU, this process's: the clients and
+	// the proxy.
+	DBCPU     float64 `json:"db_cpu_ms"`
+	ClientCPU float64 `json:"client_cpu_ms"`
 	Stored    int     `json:"stored,omitempty"`
 	Acked     int     `json:"acknowledged,omitempty"`
 }
@@ -260,14 +265,16 @@ func measure(ctx context.Context, c config, dsn string, sv *survey.Survey, n int
 func phase(ctx context.Context, c config, cl *loadgen.Cluster, op func(context.Context, *loadgen.Recorder, int, bool) bool) phaseResult {
 	rec := loadgen.NewRecorder()
 	var count atomic.Int64
-	start := make(chan time.Duration, 1)
-	time.AfterFunc(c.warmup, func() { start <- cl.CPU() })
+	type usage struct{ servers, db, clients time.Duration }
+	now := func() usage { return usage{cl.CPU(), loadgen.CommandCPU("postgres"), loadgen.CPUTime()} }
+	start := make(chan usage, 1)
+	time.AfterFunc(c.warmup, func() { start <- now() })
 	loadgen.Phase(ctx, c.clients, c.warmup, c.duration, func(ctx context.Context, i int, measured bool) {
 		if op(ctx, rec, i, measured) {
 			count.Add(1)
 		}
 	})
-	cpu1, cpu0 := cl.CPU(), <-start
+	u1, u0 := now(), <-start
 	times, errs := rec.Take()
 	res := phaseResult{Clients: c.clients, Duration: c.duration.Seconds(), Count: int(count.Load()), Latency: loadgen.Summarize(times["op"]), ErrorKinds: errs}
 	for _, n := range errs {
@@ -275,10 +282,11 @@ func phase(ctx context.Context, c config, cl *loadgen.Cluster, op func(context.C
 	}
 	if res.Count > 0 {
 		res.PerSecond = float64(res.Count) / res.Duration
-		res.ServerCPU = loadgen.Ms((cpu1 - cpu0) / time.Duration(res.Count))
+		per := func(d time.Duration) float64 { return loadgen.Ms(d / time.Duration(res.Count)) }
+		res.ServerCPU, res.DBCPU, res.ClientCPU = per(u1.servers-u0.servers), per(u1.db-u0.db), per(u1.clients-u0.clients)
 	}
 	if c.cpu > 0 {
-		res.CapUsed = (cpu1 - cpu0).Seconds() / c.duration.Seconds() / (c.cpu * float64(len(cl.Procs)))
+		res.CapUsed = (u1.servers - u0.servers).Seconds() / c.duration.Seconds() / (c.cpu * float64(len(cl.Procs)))
 	}
 	return res
 }
@@ -294,17 +302,21 @@ func print(w io.Writer, c config, rs []result) {
 	if c.cpu > 0 {
 		capped = fmt.Sprintf("each capped at %.2f CPU", c.cpu)
 	}
-	fmt.Fprintf(w, "servers on one PostgreSQL behind a round-robin proxy, %s; %d clients, %v measured per phase\n\n", capped, c.clients, c.duration)
-	fmt.Fprintf(w, "%-8s | %-44s | %-44s\n", "", "convention pages (signed in)", "public form (GET + POST, POST timed)")
-	fmt.Fprintf(w, "%-8s | %8s %6s %8s %8s %5s %5s | %8s %6s %8s %8s %5s %5s\n", "servers", "/s", "ratio", "p50 ms", "p99 ms", "cpu", "cap",
-		"/s", "ratio", "p50 ms", "p99 ms", "cpu", "cap")
-	for _, r := range rs {
-		row := func(p phaseResult) string {
-			return fmt.Sprintf("%8.0f %5.2f× %8.2f %8.2f %5.1f %4.0f%%", p.PerSecond, p.Ratio, p.Latency.P50, p.Latency.P99, p.ServerCPU, 100*p.CapUsed)
+	fmt.Fprintf(w, "servers on one PostgreSQL behind a round-robin proxy, %s; %d clients, %v measured per phase\n", capped, c.clients, c.duration)
+	for _, ph := range []struct {
+		title string
+		get   func(result) phaseResult
+	}{
+		{"convention pages, signed in (per page)", func(r result) phaseResult { return r.Pages }},
+		{"public form, GET and POST (per respondent; latency of the POST)", func(r result) phaseResult { return r.Form }},
+	} {
+		fmt.Fprintf(w, "\n%s\n%8s %8s %7s %8s %8s %8s %8s %8s %6s\n", ph.title, "servers", "/s", "ratio", "p50 ms", "p99 ms", "srv ms", "db ms", "gen ms", "cap")
+		for _, r := range rs {
+			p := ph.get(r)
+			fmt.Fprintf(w, "%8d %8.0f %6.2f× %8.2f %8.2f %8.2f %8.2f %8.2f %5.0f%%\n", r.Servers, p.PerSecond, p.Ratio, p.Latency.P50, p.Latency.P99, p.ServerCPU, p.DBCPU, p.ClientCPU, 100*p.CapUsed)
 		}
-		fmt.Fprintf(w, "%-8d | %s | %s\n", r.Servers, row(r.Pages), row(r.Form))
 	}
-	fmt.Fprintln(w, "\ncpu: the servers' processor time per page or respondent, ms; cap: share of their CPU caps the servers used (near 100 %: they were the bottleneck)")
+	fmt.Fprintln(w, "\nsrv, db, gen: processor time per operation of the servers, of PostgreSQL, of the clients and the proxy; cap: share of their CPU caps the servers used (near 100 %: they were the bottleneck)")
 	var errs []string
 	for _, r := range rs {
 		for _, p := range []phaseResult{r.Pages, r.Form} {

@@ -209,6 +209,17 @@
     }
   });
 
+  // Enter in a field with data-enter presses the button it names rather
+  // than the form's default one: in the convention form, Enter in the
+  // perimeter's search runs the search, and saves without JavaScript.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter" || e.isComposing || !e.target.dataset || !e.target.dataset.enter) return;
+    var b = document.getElementById(e.target.dataset.enter);
+    if (!b || b.form !== e.target.form) return;
+    e.preventDefault();
+    b.click();
+  });
+
   // ---------- Budget grid (budget_grid.html) ----------
 
   // The grid of an action's budget behaves like a spreadsheet: the arrow

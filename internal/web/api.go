@@ -16,6 +16,7 @@ import (
 var (
 	errNoRoute = app.Errorf(app.ENotFound, "Cette adresse ne correspond à aucune ressource de l'API.")
 	errNoPage  = app.Errorf(app.ENotFound, "Cette page n'existe pas. Vérifiez l'adresse, ou repartez du tableau de bord.")
+	errMethod  = app.Errorf(eMethodNotAllowed, "Cette adresse existe, mais ne permet pas cette action. Repartez de la page qui y mène, ou du tableau de bord.")
 	// errForm answers a form body that cannot be parsed.
 	errForm = app.Errorf(app.EInvalid, "Le formulaire n'a pas pu être lu.")
 )

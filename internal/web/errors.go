@@ -17,6 +17,11 @@ import (
 // restart or a failover usually takes.
 const retryAfter = "5"
 
+// eMethodNotAllowed is the code of a request for a page whose path is
+// routed under other methods only. It is the web's own: no domain service
+// refuses a method, and the API answers not_found (docs/api.md).
+const eMethodNotAllowed = "method_not_allowed"
+
 // statusFor is the one place where the error vocabulary meets HTTP.
 func statusFor(code string) int {
 	switch code {
@@ -32,6 +37,8 @@ func statusFor(code string) int {
 		return http.StatusUnauthorized
 	case app.EPreconditionFailed:
 		return http.StatusPreconditionFailed
+	case eMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	case app.ETooLarge:
 		return http.StatusRequestEntityTooLarge
 	case app.ETooManyRequests:
@@ -148,6 +155,7 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
 		http.StatusNotFound:            "Page introuvable",
 		http.StatusForbidden:           "Action non autorisée",
 		http.StatusConflict:            "Action impossible",
+		http.StatusMethodNotAllowed:    "Action non prévue à cette adresse",
 		http.StatusUnprocessableEntity: "Informations à corriger",
 		http.StatusTooManyRequests:     "Trop de tentatives",
 		http.StatusPreconditionFailed:  "Modification concurrente",

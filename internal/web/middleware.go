@@ -60,7 +60,7 @@ type routeKey struct{}
 // recordPattern wraps the routes: it keeps the pattern the mux chose
 // ("GET /conventions/{id}"), never the raw path, so that logs and metrics
 // group requests by route.
-func recordPattern(mux *http.ServeMux) http.Handler {
+func recordPattern(mux http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() { // a panicking handler keeps its route too
 			if p, ok := r.Context().Value(routeKey{}).(*string); ok {

@@ -3,6 +3,7 @@ package web
 import (
 	"io/fs"
 	"net/http"
+	"strings"
 )
 
 // Handler returns the whole application: every route is listed here.
@@ -290,17 +291,68 @@ func (s *Server) Handler() http.Handler {
 	// (reminders block)
 	mux.Handle("GET /api/v1/reminders", s.api(s.apiReminders))
 
-	mux.Handle("/api/", s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute }))
-
-	mux.Handle("/", s.public(func(w http.ResponseWriter, r *http.Request) error { return errNoPage }))
-
-	var h http.Handler = recordPattern(mux)
+	var h http.Handler = recordPattern(s.unrouted(mux))
 	h = s.authenticate(h)
 	h = crossOrigin(h)
 	h = limitBodies(1<<20, h)
 	h = securityHeaders(h)
 	h = s.logRequests(h)
 	return h
+}
+
+// unrouted answers in French what no route takes, which the mux would
+// answer in plain English. A page's path asked with another method gets
+// 405 and the mux's Allow header, any other path the 404 page. Under /api/
+// both are the API's 404 (a user first), as docs/api.md says. No pattern
+// catches "/": it would take every path, and the mux could no longer tell
+// a wrong method from an unknown path.
+func (s *Server) unrouted(mux *http.ServeMux) http.Handler {
+	api := s.api(func(w http.ResponseWriter, r *http.Request) error { return errNoRoute })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" { // a route, or the mux's redirection to a cleaner path
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// Logs and metrics count these under the patterns of the
+		// catch-alls they once went to.
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			r.Pattern = "/api/"
+			api.ServeHTTP(w, r)
+			return
+		}
+		r.Pattern = "/"
+		// The mux's own answer, read but not sent, says which of the two.
+		probe := &statusProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		s.public(func(w http.ResponseWriter, r *http.Request) error {
+			if probe.code == http.StatusMethodNotAllowed {
+				w.Header().Set("Allow", probe.header.Get("Allow"))
+				return errMethod
+			}
+			return errNoPage
+		}).ServeHTTP(w, r)
+	})
+}
+
+// statusProbe is a ResponseWriter that keeps the status and headers
+// written to it and drops the body.
+type statusProbe struct {
+	header http.Header
+	code   int
+}
+
+func (p *statusProbe) Header() http.Header { return p.header }
+
+func (p *statusProbe) WriteHeader(code int) {
+	if p.code == 0 {
+		p.code = code
+	}
+}
+
+func (p *statusProbe) Write(b []byte) (int, error) {
+	p.WriteHeader(http.StatusOK)
+	return len(b), nil
 }
 
 func cacheStatic(next http.Handler) http.Handler {

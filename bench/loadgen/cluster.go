@@ -14,37 +14,92 @@ import (
 	"ctg/internal/territory"
 )
 
-// Prepare makes dsn ready for a load: the demonstration data through a
-// first start of bin (then stopped), conventions synthetic conventions of
-// bench/dataset, and an open survey of Questions, which it returns.
-func Prepare(ctx context.Context, bin, dsn string, conventions int) (*survey.Survey, error) {
+// Bench is what a load of several servers runs on: a ctg binary and a new
+// PostgreSQL schema holding the demonstration data, synthetic conventions
+// and an open survey.
+type Bench struct {
+	Bin    string
+	DSN    string
+	Survey *survey.Survey
+	undo   []func()
+}
+
+// NewBench builds ./cmd/ctg unless bin names a binary, creates a new
+// schema on the PostgreSQL server at db, loads the demonstration data
+// through a first start (then stopped), adds conventions synthetic
+// conventions of bench/dataset and opens a survey of Questions.
+func NewBench(ctx context.Context, bin, db string, conventions int) (b *Bench, err error) {
+	if !dataset.IsPostgres(db) {
+		return nil, errors.New("-db takes a postgres:// URL: several servers share one PostgreSQL database")
+	}
+	b = &Bench{Bin: bin}
+	defer func() {
+		if err != nil {
+			b.Close()
+		}
+	}()
+	if b.Bin == "" {
+		tmp, err := os.MkdirTemp("", "ctg-bench-")
+		if err != nil {
+			return nil, err
+		}
+		b.undo = append(b.undo, func() { os.RemoveAll(tmp) })
+		if b.Bin, err = Build(ctx, tmp); err != nil {
+			return nil, err
+		}
+	}
+	dsn, cleanup, err := dataset.FreshSchema(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	b.DSN = dsn
+	b.undo = append(b.undo, cleanup)
 	start := time.Now()
-	p, err := Serve(ctx, ServeConfig{Bin: bin, Args: []string{"--db", dsn, "--demo"}})
+	p, err := Serve(ctx, ServeConfig{Bin: b.Bin, Args: []string{"--db", dsn, "--demo"}})
 	if err != nil {
 		return nil, fmt.Errorf("loading the demonstration data: %w", err)
 	}
 	if err := p.Stop(); err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, dsn)
+	st, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
+	defer st.Close()
 	ref, err := territory.Load()
 	if err != nil {
 		return nil, err
 	}
-	if _, err := dataset.Insert(ctx, db, ref, conventions); err != nil {
+	if _, err := dataset.Insert(ctx, st, ref, conventions); err != nil {
 		return nil, err
 	}
-	sv, err := OpenSurvey(ctx, db)
-	if err != nil {
+	if b.Survey, err = OpenSurvey(ctx, st); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(os.Stderr, "database %s ready in %v: demonstration data, %d conventions, a survey\n",
 		dataset.Redact(dsn), time.Since(start).Round(time.Millisecond), conventions)
-	return sv, nil
+	return b, nil
+}
+
+// Close drops the schema and removes the binary it built.
+func (b *Bench) Close() {
+	for i := len(b.undo) - 1; i >= 0; i-- {
+		b.undo[i]()
+	}
+	b.undo = nil
+}
+
+// Responses counts the stored answers of the bench's survey.
+func (b *Bench) Responses(ctx context.Context) (int, error) {
+	st, err := store.Open(ctx, b.DSN)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	var n int
+	err = st.SQL().GetContext(ctx, &n, st.SQL().Rebind(`SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`), b.Survey.ID)
+	return n, err
 }
 
 // Cluster is servers on one database behind a Proxy.

@@ -40,10 +40,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"ctg/bench/dataset"
 	"ctg/bench/loadgen"
-	"ctg/internal/store"
-	"ctg/internal/survey"
 )
 
 type config struct {
@@ -122,31 +119,14 @@ type phaseResult struct {
 }
 
 func run(ctx context.Context, c config) error {
-	if !dataset.IsPostgres(c.db) {
-		return errors.New("-db takes a postgres:// URL: several servers share one PostgreSQL database")
-	}
-	tmp, err := os.MkdirTemp("", "ctg-scaleout-")
+	b, err := loadgen.NewBench(ctx, c.bin, c.db, c.conventions)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if c.bin == "" {
-		if c.bin, err = loadgen.Build(ctx, tmp); err != nil {
-			return err
-		}
-	}
-	dsn, cleanup, err := dataset.FreshSchema(ctx, c.db)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	sv, err := loadgen.Prepare(ctx, c.bin, dsn, c.conventions)
-	if err != nil {
-		return err
-	}
+	defer b.Close()
 	var results []result
 	for _, n := range c.servers {
-		r, err := measure(ctx, c, dsn, sv, n)
+		r, err := measure(ctx, c, b, n)
 		if err != nil {
 			return fmt.Errorf("%d servers: %w", n, err)
 		}
@@ -173,10 +153,10 @@ func run(ctx context.Context, c config) error {
 	return nil
 }
 
-func measure(ctx context.Context, c config, dsn string, sv *survey.Survey, n int) (result, error) {
+func measure(ctx context.Context, c config, b *loadgen.Bench, n int) (result, error) {
 	cl, err := loadgen.StartCluster(ctx, n, func(int) loadgen.ServeConfig {
-		return loadgen.ServeConfig{Bin: c.bin, CPU: c.cpu,
-			Args: []string{"--db", dsn, "--public-rate", strconv.Itoa(c.rate), "--trusted-proxies", "127.0.0.1/32"}}
+		return loadgen.ServeConfig{Bin: b.Bin, CPU: c.cpu,
+			Args: []string{"--db", b.DSN, "--public-rate", strconv.Itoa(c.rate), "--trusted-proxies", "127.0.0.1/32"}}
 	})
 	if err != nil {
 		return result{}, err
@@ -217,12 +197,7 @@ func measure(ctx context.Context, c config, dsn string, sv *survey.Survey, n int
 	})
 
 	// Residents, each with an address of its own.
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		return r, err
-	}
-	defer db.Close()
-	before, err := responses(ctx, db, sv.ID)
+	before, err := b.Responses(ctx)
 	if err != nil {
 		return r, err
 	}
@@ -235,7 +210,7 @@ func measure(ctx context.Context, c config, dsn string, sv *survey.Survey, n int
 	}
 	var acked atomic.Int64
 	r.Form = phase(ctx, c, cl, func(ctx context.Context, rec *loadgen.Recorder, i int, measured bool) bool {
-		_, post, ok, fail := loadgen.Respond(ctx, residents[i], sv.PublicURL, rands[i])
+		_, post, ok, fail := loadgen.Respond(ctx, residents[i], b.Survey.PublicURL, rands[i])
 		if ok {
 			acked.Add(1)
 		}
@@ -249,7 +224,7 @@ func measure(ctx context.Context, c config, dsn string, sv *survey.Survey, n int
 		rec.Add("op", post)
 		return true
 	})
-	after, err := responses(ctx, db, sv.ID)
+	after, err := b.Responses(ctx)
 	if err != nil {
 		return r, err
 	}
@@ -289,12 +264,6 @@ func phase(ctx context.Context, c config, cl *loadgen.Cluster, op func(context.C
 		res.CapUsed = (u1.servers - u0.servers).Seconds() / c.duration.Seconds() / (c.cpu * float64(len(cl.Procs)))
 	}
 	return res
-}
-
-func responses(ctx context.Context, db *store.DB, survey string) (int, error) {
-	var n int
-	err := db.SQL().GetContext(ctx, &n, db.SQL().Rebind(`SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`), survey)
-	return n, err
 }
 
 func print(w io.Writer, c config, rs []result) {

@@ -46,9 +46,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"ctg/bench/dataset"
 	"ctg/bench/loadgen"
-	"ctg/internal/store"
 	"ctg/internal/survey"
 )
 
@@ -114,28 +112,11 @@ type report struct {
 }
 
 func run(ctx context.Context, c config) error {
-	if !dataset.IsPostgres(c.db) {
-		return errors.New("-db takes a postgres:// URL")
-	}
-	tmp, err := os.MkdirTemp("", "ctg-soak-")
+	b, err := loadgen.NewBench(ctx, c.bin, c.db, c.conventions)
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp)
-	if c.bin == "" {
-		if c.bin, err = loadgen.Build(ctx, tmp); err != nil {
-			return err
-		}
-	}
-	dsn, cleanup, err := dataset.FreshSchema(ctx, c.db)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
-	sv, err := loadgen.Prepare(ctx, c.bin, dsn, c.conventions)
-	if err != nil {
-		return err
-	}
+	defer b.Close()
 	// Each server with its metrics on a port of its own.
 	metricsAddrs := make([]string, c.servers)
 	for i := range metricsAddrs {
@@ -144,13 +125,13 @@ func run(ctx context.Context, c config) error {
 		}
 	}
 	cl, err := loadgen.StartCluster(ctx, c.servers, func(i int) loadgen.ServeConfig {
-		return loadgen.ServeConfig{Bin: c.bin, Args: []string{"--db", dsn, "--trusted-proxies", "127.0.0.1/32", "--metrics-addr", metricsAddrs[i]}}
+		return loadgen.ServeConfig{Bin: b.Bin, Args: []string{"--db", b.DSN, "--trusted-proxies", "127.0.0.1/32", "--metrics-addr", metricsAddrs[i]}}
 	})
 	if err != nil {
 		return err
 	}
 	defer cl.Close()
-	w, err := newWorkload(ctx, c, cl.Proxy.Base, sv)
+	w, err := newWorkload(ctx, c, cl.Proxy.Base, b.Survey)
 	if err != nil {
 		return err
 	}
@@ -220,7 +201,7 @@ func run(ctx context.Context, c config) error {
 	}
 	rep.Edits = int(w.edits.Load())
 	rep.Acked = int(w.acked.Load())
-	if rep.Stored, err = w.stored(ctx, dsn, sv.ID); err != nil {
+	if rep.Stored, err = b.Responses(ctx); err != nil {
 		return err
 	}
 	if c.asJSON {
@@ -420,7 +401,7 @@ func (w *workload) read(ctx context.Context, path string) {
 		w.rec.Fail(loadgen.ErrorKind("GET "+pattern(path), status, err))
 		return
 	}
-	w.rec.Add("agent page", d)
+	w.rec.Add("agent "+pattern(path), d)
 }
 
 // pattern names a path without its ids, for the error counts.
@@ -471,16 +452,4 @@ func (w *workload) edit(ctx context.Context, editor, turn int) {
 	}
 	w.rec.Add("editor PATCH action", d)
 	w.edits.Add(1)
-}
-
-// stored counts the answers of the survey in the database.
-func (w *workload) stored(ctx context.Context, dsn, surveyID string) (int, error) {
-	db, err := store.Open(ctx, dsn)
-	if err != nil {
-		return 0, err
-	}
-	defer db.Close()
-	var n int
-	err = db.SQL().GetContext(ctx, &n, db.SQL().Rebind(`SELECT COUNT(*) FROM survey_responses WHERE survey_id = ?`), surveyID)
-	return n, err
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"ctg/bench/loadgen"
 	"ctg/internal/account"
 	"ctg/internal/convention"
 	"ctg/internal/store"
@@ -35,20 +36,8 @@ func benchResponses(b *testing.B) int {
 }
 
 // benchQuestions are those of a usual survey of families: ten questions,
-// every kind, and a few more multiple choices (bench/respondents asks the
-// same).
-var benchQuestions = []survey.Question{
-	{Key: "age", Kind: survey.KindAge, Label: "Votre âge", Options: []string{"Moins de 25 ans", "25 à 34 ans", "35 à 44 ans", "45 à 59 ans", "60 ans et plus"}, Required: true},
-	{Key: "commune", Kind: survey.KindCommune, Label: "Votre commune de résidence", Required: true},
-	{Key: "situation", Kind: survey.KindSingle, Label: "Votre situation familiale", Options: []string{"En couple avec enfants", "Seul(e) avec enfants", "En couple sans enfant", "Seul(e) sans enfant"}, Required: true},
-	{Key: "enfants", Kind: survey.KindNumber, Label: "Nombre d'enfants à charge", Min: fl(0), Max: fl(15)},
-	{Key: "ages_enfants", Kind: survey.KindMultiple, Label: "Âges de vos enfants", Options: []string{"Moins de 3 ans", "3 à 5 ans", "6 à 11 ans", "12 à 17 ans", "18 ans et plus"}},
-	{Key: "modes", Kind: survey.KindMultiple, Label: "Modes de garde utilisés", Options: []string{"Crèche", "Assistante maternelle", "Accueil de loisirs", "Famille", "Aucun"}},
-	{Key: "satisfaction", Kind: survey.KindScale, Label: "Êtes-vous satisfait de l'offre d'accueil de votre commune ?", Min: fl(1), Max: fl(5), Required: true},
-	{Key: "difficultes", Kind: survey.KindMultiple, Label: "Difficultés rencontrées", Options: []string{"Horaires", "Coût", "Transport", "Manque de places", "Information"}},
-	{Key: "information", Kind: survey.KindSingle, Label: "Comment vous informez-vous ?", Options: []string{"Site de la mairie", "Réseaux sociaux", "Bouche à oreille", "Caf", "Autre"}},
-	{Key: "remarques", Kind: survey.KindText, Label: "Vos remarques et suggestions"},
-}
+// every kind, and a few more multiple choices, as bench/respondents asks.
+var benchQuestions = loadgen.Questions
 
 // benchAnswers draws answers as a public form sends them.
 func benchAnswers(r *rand.Rand) map[string][]string {

@@ -238,6 +238,63 @@ func BenchmarkSurveyResults(b *testing.B) {
 	}
 }
 
+// BenchmarkSurveyPage is what the results page reads over a survey of
+// 100,000 responses: the results, the responses per day and the first 200
+// free-text answers with their count (budget 200 ms). "cold" and "live"
+// are those of BenchmarkSurveyResults, unfiltered; "commune" is "live"
+// filtered by a commune; "search" is "live" with a search in the free
+// text, which reads every response with a text answer.
+func BenchmarkSurveyPage(b *testing.B) {
+	for _, dialect := range []string{testdb.SQLite, testdb.Postgres} {
+		b.Run(dialect, func(b *testing.B) {
+			db, u, sv := surveyDB(b, dialect)
+			n := benchResponses(b)
+			ctx := context.Background()
+			read := func(f survey.Filter, search string) func() error {
+				return func() error {
+					res, err := db.Results(ctx, u, sv.ID, f)
+					if err != nil {
+						return err
+					}
+					days, err := db.ResponseDays(ctx, u, sv.ID, f)
+					if err != nil {
+						return err
+					}
+					texts, err := db.TextAnswers(ctx, u, sv.ID, f, search, 200)
+					if err != nil {
+						return err
+					}
+					total := 0
+					for _, d := range days {
+						total += d.Web + d.Paper
+					}
+					if total != res.Responses || (f == survey.Filter{} && total < n) || len(texts["remarques"].First) != min(200, texts["remarques"].Count) {
+						b.Fatalf("%d responses, %d by day, %d texts of %d", res.Responses, total, len(texts["remarques"].First), texts["remarques"].Count)
+					}
+					return nil
+				}
+			}
+			b.Run("cold", func(b *testing.B) {
+				benchLatencies(b, func() { forgetTallies(b, db) }, read(survey.Filter{}, ""))
+			})
+			arrive := newArrivals(b, db, sv)
+			b.Run("live", func(b *testing.B) {
+				benchLatencies(b, func() { arrive(10) }, read(survey.Filter{}, ""))
+			})
+			b.Run("commune", func(b *testing.B) {
+				commune := read(survey.Filter{Commune: latitude[0]}, "")
+				if err := commune(); err != nil { // the filter's first reading, cold
+					b.Fatal(err)
+				}
+				benchLatencies(b, func() { arrive(10) }, commune)
+			})
+			b.Run("search", func(b *testing.B) {
+				benchLatencies(b, func() { arrive(10) }, read(survey.Filter{}, "mercredi"))
+			})
+		})
+	}
+}
+
 // BenchmarkSurveyCrosstab crosses the age band with the modes of care (a
 // multiple choice) over 100,000 responses (budget 100 ms), "cold" and
 // "live" as BenchmarkSurveyResults.

@@ -237,6 +237,13 @@ func (db *DB) EachResponse(ctx context.Context, u *account.User, surveyID string
 	if _, err := seeSurvey(ctx, db.x, u, surveyID, false); err != nil {
 		return fmt.Errorf("store.EachResponse: %w", err)
 	}
+	return db.eachResponse(ctx, "store.EachResponse", surveyID, "", nil, fn)
+}
+
+// eachResponse calls fn with the responses of a survey that cond, a SQL
+// condition on survey_responses r with its arguments args, keeps, oldest
+// first, in batches. Its own errors are wrapped with op; fn's are not.
+func (db *DB) eachResponse(ctx context.Context, op, surveyID, cond string, args []any, fn func(*survey.Response) error) error {
 	var after int64
 	for {
 		var rows []struct {
@@ -245,14 +252,14 @@ func (db *DB) EachResponse(ctx context.Context, u *account.User, surveyID string
 			Answers   string    `db:"answers"`
 			CreatedAt time.Time `db:"created_at"`
 		}
-		if err := sel(ctx, db.x, &rows, `SELECT id, channel, answers, created_at FROM survey_responses
-			WHERE survey_id = ? AND id > ? ORDER BY id LIMIT ?`, surveyID, after, exportBatch); err != nil {
-			return fmt.Errorf("store.EachResponse: %w", err)
+		if err := sel(ctx, db.x, &rows, `SELECT r.id, r.channel, r.answers, r.created_at FROM survey_responses r
+			WHERE r.survey_id = ? AND r.id > ?`+cond+` ORDER BY r.id LIMIT ?`, append(append([]any{surveyID, after}, args...), exportBatch)...); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
 		}
 		for _, r := range rows {
 			resp := &survey.Response{ID: r.ID, Channel: r.Channel, CreatedAt: r.CreatedAt.UTC()}
 			if err := jsonUnmarshal(r.Answers, &resp.Answers); err != nil {
-				return fmt.Errorf("store.EachResponse: response %d: %w", r.ID, err)
+				return fmt.Errorf("%s: response %d: %w", op, r.ID, err)
 			}
 			if err := fn(resp); err != nil {
 				return err
@@ -267,8 +274,9 @@ func (db *DB) EachResponse(ctx context.Context, u *account.User, surveyID string
 
 // tally is the additive part of a survey's results over a set of
 // responses: two tallies of disjoint sets add up to the tally of their
-// union. Results and crosstabs are kept as tallies in survey_tallies and
-// brought up to date with the responses that came after.
+// union. Results, crosstabs and responses per day are kept as tallies in
+// survey_tallies and brought up to date with the responses that came
+// after.
 type tally struct {
 	Channels map[string]int            `json:"channels,omitempty"`
 	Answered map[string]int            `json:"answered,omitempty"`
@@ -278,6 +286,9 @@ type tally struct {
 	// Cells holds crosstab counts by row and column category, joined by
 	// cellSep.
 	Cells map[string]int `json:"cells,omitempty"`
+	// Days holds the responses by French day and channel, joined by
+	// cellSep.
+	Days map[string]int `json:"days,omitempty"`
 }
 
 const cellSep = "\x1f"
@@ -297,6 +308,7 @@ func (t *tally) add(o *tally) {
 	addCounts(&t.Channels, o.Channels)
 	addCounts(&t.Answered, o.Answered)
 	addCounts(&t.Cells, o.Cells)
+	addCounts(&t.Days, o.Days)
 	for k, m := range o.Counts {
 		if t.Counts == nil {
 			t.Counts = map[string]map[string]int{}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"ctg/internal/app"
 	"ctg/internal/convention"
@@ -14,7 +15,6 @@ import (
 	"ctg/internal/field"
 	"ctg/internal/store"
 	"ctg/internal/survey"
-	"ctg/internal/territory"
 )
 
 // The results of a survey: counts and percentages per question, each with
@@ -125,38 +125,6 @@ func optionLabel(q *survey.QuestionResult, option string) string {
 	return option
 }
 
-// matchesFilter reports whether a response is one that f keeps, as
-// store.Results reads the values table.
-func matchesFilter(sv *survey.Survey, a survey.Answers, f survey.Filter) bool {
-	if f.Commune != "" {
-		found := false
-		for _, q := range sv.Questions {
-			if q.Kind == survey.KindCommune && a.Text(q.Key) == f.Commune {
-				found = true
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	if f.Key != "" {
-		q, ok := sv.Question(f.Key)
-		if !ok {
-			return false
-		}
-		switch q.Kind {
-		case survey.KindScale:
-			n, ok := a[f.Key].(float64)
-			return ok && strconv.Itoa(int(n)) == f.Option
-		case survey.KindCommune:
-			return a.Text(f.Key) == f.Option
-		default:
-			return a.Has(f.Key, f.Option)
-		}
-	}
-	return true
-}
-
 // barChart is the ECharts option of a question's counts: horizontal bars,
 // the first option at the top.
 func barChart(labels []string, counts []int) map[string]any {
@@ -218,47 +186,25 @@ func (s *Server) resultsData(r *http.Request) (*resultsData, error) {
 		return d, nil
 	}
 
-	// Free-text answers and the responses per day are read from the
-	// responses themselves, with the same filter as the counts.
-	texts := map[string][]textAnswer{}
-	textCounts := map[string]int{}
-	days := map[string]*dayRow{}
-	search := territory.Normalize(d.Search)
-	err = s.db.EachResponse(r.Context(), u, sv.ID, func(resp *survey.Response) error {
-		if !matchesFilter(sv, resp.Answers, f) {
-			return nil
-		}
-		day := todayOf(resp.CreatedAt)
-		if days[day] == nil {
-			days[day] = &dayRow{Date: day}
-		}
-		if resp.Channel == survey.ChannelPaper {
-			days[day].Paper++
-		} else {
-			days[day].Web++
-		}
-		for _, q := range sv.Questions {
-			if q.Kind != survey.KindText {
-				continue
-			}
-			t := resp.Answers.Text(q.Key)
-			if t == "" || (search != "" && !strings.Contains(territory.Normalize(t), search)) {
-				continue
-			}
-			textCounts[q.Key]++
-			if len(texts[q.Key]) < maxTextAnswers {
-				texts[q.Key] = append(texts[q.Key], textAnswer{Response: resp.ID, Date: datetimeOf(resp), Text: t})
-			}
-		}
-		return nil
-	})
+	// The responses per day and the free-text answers, with the same
+	// filter as the counts.
+	days, err := s.db.ResponseDays(r.Context(), u, sv.ID, f)
 	if err != nil {
 		return nil, err
 	}
 	for _, day := range days {
-		d.Days = append(d.Days, *day)
+		d.Days = append(d.Days, dayRow{Date: day.Date, Web: day.Web, Paper: day.Paper})
 	}
-	slices.SortFunc(d.Days, func(a, b dayRow) int { return strings.Compare(a.Date, b.Date) })
+	answers, err := s.db.TextAnswers(r.Context(), u, sv.ID, f, d.Search, maxTextAnswers)
+	if err != nil {
+		return nil, err
+	}
+	texts := map[string][]textAnswer{}
+	for k, a := range answers {
+		for _, t := range a.First {
+			texts[k] = append(texts[k], textAnswer{Response: t.Response, Date: datetimeOf(t.CreatedAt), Text: t.Text})
+		}
+	}
 	if len(d.Days) > 0 {
 		labels := make([]string, len(d.Days))
 		web, paper := make([]int, len(d.Days)), make([]int, len(d.Days))
@@ -282,7 +228,7 @@ func (s *Server) resultsData(r *http.Request) (*resultsData, error) {
 	for i, qr := range d.Res.Questions {
 		q, _ := sv.Question(qr.Key)
 		v := questionResultView{QuestionResult: qr, Number: i + 1, KindLabel: survey.KindLabel(qr.Kind), ChartID: "chart-q" + strconv.Itoa(i+1),
-			Texts: texts[qr.Key], TextCount: textCounts[qr.Key]}
+			Texts: texts[qr.Key], TextCount: answers[qr.Key].Count}
 		v.Bounds = questionView{Question: *q}.Bounds()
 		if qr.Mean != nil {
 			v.MeanText = frDecimal(*qr.Mean, 2)
@@ -326,8 +272,8 @@ func (s *Server) resultsData(r *http.Request) (*resultsData, error) {
 }
 
 // datetimeOf writes when a response came, in French time.
-func datetimeOf(resp *survey.Response) string {
-	return resp.CreatedAt.In(paris).Format("02/01/2006 15:04")
+func datetimeOf(t time.Time) string {
+	return t.In(paris).Format("02/01/2006 15:04")
 }
 
 // frenchDate writes YYYY-MM-DD as 21/11/2026.

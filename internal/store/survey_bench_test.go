@@ -260,7 +260,7 @@ func BenchmarkSurveyPage(b *testing.B) {
 					if err != nil {
 						return err
 					}
-					texts, err := db.TextAnswers(ctx, u, sv.ID, f, search, 200)
+					texts, err := db.TextAnswers(ctx, u, sv.ID, f, search, 200, res)
 					if err != nil {
 						return err
 					}

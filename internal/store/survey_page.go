@@ -107,8 +107,9 @@ type TextAnswers struct {
 // there are. With a search, it keeps the answers that hold it, both
 // normalised by territory.Normalize: then it reads every response with a
 // text answer. Without, it reads limit responses a question, and the count
-// is that of the running results.
-func (db *DB) TextAnswers(ctx context.Context, u *account.User, surveyID string, f survey.Filter, search string, limit int) (map[string]TextAnswers, error) {
+// is that of the running results: those of res when the caller has just
+// read them for f (the results page), else read here.
+func (db *DB) TextAnswers(ctx context.Context, u *account.User, surveyID string, f survey.Filter, search string, limit int, res *survey.Results) (map[string]TextAnswers, error) {
 	s, err := seeSurvey(ctx, db.x, u, surveyID, false)
 	if err != nil {
 		return nil, fmt.Errorf("store.TextAnswers: %w", err)
@@ -151,16 +152,21 @@ func (db *DB) TextAnswers(ctx context.Context, u *account.User, surveyID string,
 	}
 
 	// The results count a text answer as its question answered.
-	t, err := db.tallyOf(ctx, s.ID, "results"+f.Scope(), func(sp span) (*tally, error) { return db.countResults(ctx, s.ID, f, sp) })
-	if err != nil {
-		return nil, fmt.Errorf("store.TextAnswers: %w", err)
+	if res == nil {
+		if res, err = db.results(ctx, s, f); err != nil {
+			return nil, fmt.Errorf("store.TextAnswers: %w", err)
+		}
+	}
+	answered := make(map[string]int, len(res.Questions))
+	for _, q := range res.Questions {
+		answered[q.Key] = q.Answered
 	}
 	// The filter as conditions on each response rather than lists of
 	// responses: the walk below stops at the limit-th answer instead of
 	// first reading every response the filter keeps.
 	rcond, rargs := rowFilter("r.id", f)
 	for _, k := range keys {
-		a := TextAnswers{Count: t.Answered[k]}
+		a := TextAnswers{Count: answered[k]}
 		if a.Count > 0 && limit > 0 {
 			// Walks the survey's responses in order and stops at the
 			// limit-th with an answer, looked up by response.

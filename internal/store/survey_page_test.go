@@ -127,7 +127,7 @@ func TestSurveyPageData(t *testing.T) {
 					t.Errorf("%s, %+v: days\n got %+v\nwant %+v", when, fl, gotDays, wantDays)
 				}
 				for _, search := range []string{"", "creche", "MERCREDI", "absent"} {
-					got, err := f.db.TextAnswers(ctx, f.reader, sv.ID, fl, search, 3)
+					got, err := f.db.TextAnswers(ctx, f.reader, sv.ID, fl, search, 3, nil)
 					if err != nil {
 						t.Fatal(err)
 					}

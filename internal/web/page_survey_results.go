@@ -195,7 +195,7 @@ func (s *Server) resultsData(r *http.Request) (*resultsData, error) {
 	for _, day := range days {
 		d.Days = append(d.Days, dayRow{Date: day.Date, Web: day.Web, Paper: day.Paper})
 	}
-	answers, err := s.db.TextAnswers(r.Context(), u, sv.ID, f, d.Search, maxTextAnswers)
+	answers, err := s.db.TextAnswers(r.Context(), u, sv.ID, f, d.Search, maxTextAnswers, d.Res)
 	if err != nil {
 		return nil, err
 	}

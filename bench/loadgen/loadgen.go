@@ -49,7 +49,7 @@ type Session struct {
 // SignIn posts the sign-in form as a browser of the same origin would and
 // keeps the session cookie.
 func (s *Session) SignIn(ctx context.Context, email, password string) error {
-	status, resp, err := s.send(ctx, http.MethodPost, "/connexion", url.Values{"email": {email}, "password": {password}}, nil)
+	resp, _, err := s.send(ctx, http.MethodPost, "/connexion", formBody(url.Values{"email": {email}, "password": {password}}), s.formHeader())
 	if err != nil {
 		return fmt.Errorf("signing in: %w", err)
 	}
@@ -58,28 +58,28 @@ func (s *Session) SignIn(ctx context.Context, email, password string) error {
 			s.Cookie = &http.Cookie{Name: ck.Name, Value: ck.Value}
 		}
 	}
-	if status != http.StatusSeeOther || s.Cookie == nil {
-		return fmt.Errorf("signing in as %s: status %d, no session cookie", email, status)
+	if resp.StatusCode != http.StatusSeeOther || s.Cookie == nil {
+		return fmt.Errorf("signing in as %s: status %d, no session cookie", email, resp.StatusCode)
 	}
 	return nil
 }
 
 // Get requests path and returns the status and the body.
 func (s *Session) Get(ctx context.Context, path string) (int, []byte, error) {
-	status, resp, err := s.send(ctx, http.MethodGet, path, nil, nil)
+	resp, body, err := s.send(ctx, http.MethodGet, path, nil, nil)
 	if err != nil {
 		return 0, nil, err
 	}
-	return status, resp.body, nil
+	return resp.StatusCode, body, nil
 }
 
 // PostForm posts a form from the same origin, as the browser does.
 func (s *Session) PostForm(ctx context.Context, path string, form url.Values) (int, []byte, error) {
-	status, resp, err := s.send(ctx, http.MethodPost, path, form, nil)
+	resp, body, err := s.send(ctx, http.MethodPost, path, formBody(form), s.formHeader())
 	if err != nil {
 		return 0, nil, err
 	}
-	return status, resp.body, nil
+	return resp.StatusCode, body, nil
 }
 
 // Do sends a request with a body of its own (JSON for the API) and
@@ -92,61 +92,48 @@ func (s *Session) Do(ctx context.Context, method, path, contentType string, body
 	if contentType != "" {
 		h.Set("Content-Type", contentType)
 	}
-	status, resp, err := s.send(ctx, method, path, nil, &rawBody{body, h})
+	var r io.Reader
+	if body != nil {
+		r = bytes.NewReader(body)
+	}
+	resp, b, err := s.send(ctx, method, path, r, h)
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	return status, resp.header, resp.body, nil
+	return resp.StatusCode, resp.Header, b, nil
 }
 
-type rawBody struct {
-	data   []byte
-	header http.Header
+func formBody(form url.Values) io.Reader { return strings.NewReader(form.Encode()) }
+
+// formHeader is what a browser sends with a form: Go's cross-origin
+// protection wants a same-origin request.
+func (s *Session) formHeader() http.Header {
+	return http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Origin": {s.Base}}
 }
 
-type answer struct {
-	header http.Header
-	body   []byte
-	cookie []*http.Cookie
-}
-
-func (a *answer) Cookies() []*http.Cookie { return a.cookie }
-
-func (s *Session) send(ctx context.Context, method, path string, form url.Values, raw *rawBody) (int, *answer, error) {
-	var body io.Reader
-	switch {
-	case form != nil:
-		body = strings.NewReader(form.Encode())
-	case raw != nil:
-		body = bytes.NewReader(raw.data)
-	}
+// send sends a request with the session's headers and cookie, then
+// header, and reads the whole answer.
+func (s *Session) send(ctx context.Context, method, path string, body io.Reader, header http.Header) (*http.Response, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, s.Base+path, body)
 	if err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	for k, v := range s.Header {
 		req.Header[k] = v
 	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		// Go's cross-origin protection wants a same-origin request.
-		req.Header.Set("Origin", s.Base)
-	}
-	if raw != nil {
-		for k, v := range raw.header {
-			req.Header[k] = v
-		}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if s.Cookie != nil {
 		req.AddCookie(s.Cookie)
 	}
 	resp, err := s.Client.Do(req)
 	if err != nil {
-		return 0, nil, err
+		return nil, nil, err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
-	return resp.StatusCode, &answer{header: resp.Header, body: b, cookie: resp.Cookies()}, err
+	return resp, b, err
 }
 
 // Latency sums up the durations of one kind of request, in milliseconds.
